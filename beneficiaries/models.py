@@ -1,0 +1,527 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mia import permissions
+from mia.models import Organisation
+from mia.text import fold, fold_tokens
+
+
+class Departement(models.TextChoices):
+    HAUTS_DE_SEINE = "92", _("Hauts-de-Seine (92)")
+    SEINE_SAINT_DENIS = "93", _("Seine-Saint-Denis (93)")
+    VAL_DE_MARNE = "94", _("Val-de-Marne (94)")
+
+
+class Commune(models.Model):
+    """Reference list, loaded by migration from INSEE's codes (beneficiaries/data/communes.csv)."""
+
+    insee = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    departement = models.CharField(_("département"), max_length=3, choices=Departement.choices)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_communes",
+        verbose_name=_("fusionnée dans"),
+        help_text=_("Commune déléguée : gardée pour les adresses anciennes."),
+    )
+
+    class Meta:
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.departement})"
+
+
+# --- Sites -----------------------------------------------------------------------------------
+
+
+class SiteKind(models.TextChoices):
+    SLUM = "bidonville", _("Bidonville")
+    SQUAT = "squat", _("Squat")
+    CAMP = "campement", _("Campement")
+    INSERTION_GROUND = "terrain_insertion", _("Terrain d'insertion")
+
+
+class OwnerKind(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PRIVATE = "private", _("Privé")
+    UNKNOWN = "unknown", _("Inconnu")
+
+
+class SiteStatus(models.TextChoices):
+    OPEN = "open", _("Occupé")
+    EVACUATED_COURT = "evacuated_court", _("Évacué sur décision de justice")
+    EVACUATED_ORDER = "evacuated_order", _("Évacué sur arrêté administratif")
+    CLOSED = "closed", _("Fermé (autre raison)")
+
+
+class LegalProcedure(models.TextChoices):
+    NONE = "none", _("Aucune connue")
+    COURT = "court", _("Procédure judiciaire en cours")
+    ADMINISTRATIVE = "administrative", _("Arrêté administratif")
+    DECIDED = "decided", _("Expulsion ordonnée")
+
+
+class SiteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SiteQuerySet":
+        if not permissions.reads_person_files(user):
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+    def editable_by(self, user) -> "SiteQuerySet":
+        if not permissions.edits_sites(user):
+            return self.none()
+        return self.visible_to(user)
+
+    def with_population(self) -> "SiteQuerySet":
+        latest = SitePopulation.objects.filter(site=OuterRef("pk")).order_by("-observed_on", "-pk")
+        return self.annotate(
+            estimated_people=Subquery(latest.values("people")[:1]),
+            estimated_on=Subquery(latest.values("observed_on")[:1]),
+        )
+
+
+class Site(models.Model):
+    """A lieu de vie: where households live. Coordinates locate the place, never a person."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sites", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=SiteKind.choices)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="sites", verbose_name=_("commune")
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    owner_kind = models.CharField(
+        _("propriétaire du terrain"),
+        max_length=10,
+        choices=OwnerKind.choices,
+        default=OwnerKind.UNKNOWN,
+    )
+    opened_on = models.DateField(_("installation"), null=True, blank=True)
+    known_since = models.DateField(_("connu depuis"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=SiteStatus.choices, default=SiteStatus.OPEN
+    )
+    closed_on = models.DateField(_("évacué ou fermé le"), null=True, blank=True)
+    has_water = models.BooleanField(_("accès à l'eau"), null=True, blank=True)
+    has_electricity = models.BooleanField(_("électricité"), null=True, blank=True)
+    has_toilets = models.BooleanField(_("toilettes"), null=True, blank=True)
+    has_waste_collection = models.BooleanField(_("ramassage des déchets"), null=True, blank=True)
+    legal_procedure = models.CharField(
+        _("procédure"), max_length=20, choices=LegalProcedure.choices, default=LegalProcedure.NONE
+    )
+    evacuation_expected_on = models.DateField(_("évacuation annoncée le"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lieu de vie")
+        verbose_name_plural = _("lieux de vie")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=SiteStatus.OPEN, closed_on__isnull=True)
+                | (~Q(status=SiteStatus.OPEN) & Q(closed_on__isnull=False)),
+                name="site_closed_on_matches_status",
+                violation_error_message=_(
+                    "Un lieu évacué ou fermé a une date de fermeture, un lieu occupé n'en a pas."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="site_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="site_longitude_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def departement(self) -> str:
+        return self.commune.departement
+
+
+class SitePopulation(models.Model):
+    """An estimate of how many people live on a site, at a date: population changes over time."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="population_estimates")
+    observed_on = models.DateField(_("date de l'estimation"))
+    people = models.PositiveIntegerField(_("personnes"))
+    households = models.PositiveIntegerField(_("ménages"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("estimation de population")
+        verbose_name_plural = _("estimations de population")
+        ordering = ["-observed_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "observed_on"], name="one_estimate_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.observed_on}: {self.people}"
+
+
+# --- Households --------------------------------------------------------------------------------
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "HouseholdQuerySet":
+        if not permissions.reads_person_files(user):
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+
+class Household(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(
+        _("nom du ménage"), max_length=200, help_text=_("Souvent le nom de famille.")
+    )
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("lieu de vie actuel"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ménage")
+        verbose_name_plural = _("ménages")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["organisation", "site"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdStay(models.Model):
+    """Where a household has lived: one open stay (no end) is the current site."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="stays")
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="stays")
+    started_on = models.DateField(_("depuis le"))
+    ended_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("séjour sur un lieu de vie")
+        verbose_name_plural = _("historique des lieux de vie")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(ended_on__isnull=True), name="one_current_stay"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="stay_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} @ {self.site_id} ({self.started_on})"
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Femme")
+    MALE = "M", _("Homme")
+    UNKNOWN = "X", _("Non renseigné")
+
+
+class Nationality(models.TextChoices):
+    """A category only, never a country nor an ethnicity (CNIL)."""
+
+    FRANCE = "france", _("France")
+    EU = "eu", _("Union européenne")
+    NON_EU = "non_eu", _("Hors Union européenne")
+    UNKNOWN = "unknown", _("Non renseignée")
+
+
+class Language(models.TextChoices):
+    ROMANIAN = "ro", _("Roumain")
+    ROMANI = "rom", _("Romani")
+    BULGARIAN = "bg", _("Bulgare")
+    FRENCH = "fr", _("Français")
+    ENGLISH = "en", _("Anglais")
+    SERBIAN = "sr", _("Serbe")
+    HUNGARIAN = "hu", _("Hongrois")
+    TURKISH = "tr", _("Turc")
+    ITALIAN = "it", _("Italien")
+    SPANISH = "es", _("Espagnol")
+    ARABIC = "ar", _("Arabe")
+    OTHER = "other", _("Autre")
+
+
+class Relationship(models.TextChoices):
+    HEAD = "head", _("Personne de référence")
+    PARTNER = "partner", _("Conjoint·e")
+    CHILD = "child", _("Enfant")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Frère ou sœur")
+    GRANDCHILD = "grandchild", _("Petit-enfant")
+    OTHER_RELATIVE = "relative", _("Autre membre de la famille")
+    OTHER = "other", _("Autre")
+
+
+class ExitReason(models.TextChoices):
+    PERMANENT_HOUSING = "permanent_housing", _("Accès au logement pérenne")
+    MOVED_AWAY = "moved_away", _("Départ hors de la région")
+    RETURNED = "returned", _("Retour dans le pays d'origine")
+    LOST_CONTACT = "lost_contact", _("Perte de contact")
+    DECEASED = "deceased", _("Décès")
+    OTHER = "other", _("Autre")
+
+
+class PersonStatus(models.TextChoices):
+    ACTIVE = "active", _("Accompagnée")
+    EXITED = "exited", _("Sortie du programme")
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PersonQuerySet":
+        """Files this user may open. Everything that lists or fetches people starts here."""
+        if not permissions.reads_person_files(user):
+            return self.none()
+        return self.filter(organisation_id=user.organisation_id)
+
+    def editable_by(self, user) -> "PersonQuerySet":
+        if permissions.edits_all_files(user):
+            return self.visible_to(user)
+        if permissions.keeps_caseload(user):
+            return self.visible_to(user).filter(referent_id=user.pk)
+        return self.none()
+
+    def active(self) -> "PersonQuerySet":
+        return self.filter(exited_on__isnull=True)
+
+    def search(self, query: str) -> "PersonQuerySet":
+        """Every word typed must appear in one of the person's spellings, accents aside."""
+        queryset = self
+        for token in fold_tokens(query)[:6]:
+            queryset = queryset.filter(search_text__contains=token)
+        return queryset
+
+
+class Person(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="persons",
+        verbose_name=_("organisation"),
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("ménage"),
+    )
+    relationship = models.CharField(
+        _("lien dans le ménage"), max_length=20, choices=Relationship.choices, blank=True
+    )
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    other_names = models.CharField(
+        _("autres graphies"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Autres orthographes, nom d'usage, nom en cyrillique… séparés par des virgules."
+        ),
+    )
+    # Folded copy of every spelling, for accent-insensitive search (see mia.text.fold).
+    search_text = models.CharField(max_length=600, editable=False, default="")
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("année de naissance"),
+        null=True,
+        blank=True,
+        help_text=_("Quand seule l'année est connue."),
+    )
+    nationality = models.CharField(
+        _("nationalité"), max_length=10, choices=Nationality.choices, default=Nationality.UNKNOWN
+    )
+    languages = models.JSONField(_("langues parlées"), default=list, blank=True)
+    needs_interpreter = models.BooleanField(_("besoin d'interprète"), default=False)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    mail_address = models.TextField(
+        _("adresse postale / domiciliation"),
+        blank=True,
+        help_text=_("Où la personne reçoit son courrier."),
+    )
+    entered_on = models.DateField(_("entrée dans le programme"), default=datetime.date.today)
+    exited_on = models.DateField(_("sortie du programme"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("motif de sortie"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    # Current referent, kept in step with ReferentAssignment by beneficiaries.services: the
+    # caseload lists and filters read it without joining the history.
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="caseload",
+        verbose_name=_("référent·e"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personne accompagnée")
+        verbose_name_plural = _("personnes accompagnées")
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="person_birth_year_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True) | Q(birth_year__isnull=False),
+                name="person_birth_year_set_with_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True, exit_reason="")
+                | Q(exited_on__isnull=False) & ~Q(exit_reason=""),
+                name="person_exit_has_reason",
+                violation_error_message=_("Une sortie a une date et un motif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=F("entered_on")),
+                name="person_exit_after_entry",
+                violation_error_message=_("La sortie ne peut précéder l'entrée."),
+            ),
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="person_sex_known"),
+            models.CheckConstraint(
+                condition=Q(nationality__in=Nationality.values), name="person_nationality_known"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "last_name", "first_name"]),
+            models.Index(fields=["referent", "exited_on"]),
+            models.Index(fields=["household"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
+        self.search_text = fold(f"{self.first_name} {self.last_name} {self.other_names}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "birth_year"}
+        super().save(*args, **kwargs)
+
+    @property
+    def status(self) -> str:
+        return PersonStatus.EXITED if self.exited_on else PersonStatus.ACTIVE
+
+    def get_status_display(self) -> str:
+        return PersonStatus(self.status).label
+
+    @property
+    def age(self) -> int | None:
+        today = timezone.localdate()
+        if self.birth_date:
+            before_birthday = (today.month, today.day) < (
+                self.birth_date.month,
+                self.birth_date.day,
+            )
+            return today.year - self.birth_date.year - before_birthday
+        if self.birth_year:
+            return today.year - self.birth_year
+        return None
+
+    def get_languages_display(self) -> str:
+        labels = dict(Language.choices)
+        return ", ".join(str(labels.get(code, code)) for code in self.languages)
+
+
+class ReferentAssignment(models.Model):
+    """History of who followed a person: the open row (no end) is the current referent."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assignments",
+        verbose_name=_("référent·e"),
+    )
+    started_on = models.DateField(_("depuis le"))
+    ended_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("désignation de référent·e")
+        verbose_name_plural = _("historique des référent·es")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(ended_on__isnull=True), name="one_current_referent"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="assignment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.referent_id} ({self.started_on})"

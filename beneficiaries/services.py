@@ -1,0 +1,69 @@
+"""Writes that touch several rows. Views, the demo loader and later imports all call these."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from beneficiaries.models import Household, HouseholdStay, Person, ReferentAssignment, Site
+from mia import permissions
+
+
+@transaction.atomic
+def referent_assign(
+    *, person: Person, referent, by, on: datetime.date | None = None
+) -> ReferentAssignment | None:
+    """Make `referent` the person's referent from `on`, closing the previous assignment.
+    Assigning the current referent again changes nothing; None leaves the person unassigned."""
+    on = on or timezone.localdate()
+    if (referent.pk if referent else None) == person.referent_id:
+        return None
+    ReferentAssignment.objects.filter(person=person, ended_on__isnull=True).update(ended_on=on)
+    person.referent = referent
+    person.save(update_fields=["referent", "updated_at"])
+    if referent is None:
+        return None
+    return ReferentAssignment.objects.create(
+        person=person, referent=referent, started_on=on, assigned_by=by
+    )
+
+
+@transaction.atomic
+def person_create(*, by, person: Person, referent=None) -> Person:
+    """Open a file in the creator's organisation. A field worker who opens it becomes the
+    referent unless a coordinator named someone else."""
+    person.organisation_id = by.organisation_id
+    person.created_by = by
+    person.save()
+    if referent is None and permissions.keeps_caseload(by):
+        referent = by
+    if referent is not None:
+        referent_assign(person=person, referent=referent, by=by, on=person.entered_on)
+    return person
+
+
+@transaction.atomic
+def household_move(
+    *, household: Household, site: Site | None, on: datetime.date | None = None
+) -> None:
+    """Record that the household now lives on `site` (None: no known site), keeping history."""
+    on = on or timezone.localdate()
+    if household.site_id == (site.pk if site else None) and household.stays.filter(
+        ended_on__isnull=True
+    ).exists() == (site is not None):
+        return
+    HouseholdStay.objects.filter(household=household, ended_on__isnull=True).update(ended_on=on)
+    if site is not None:
+        HouseholdStay.objects.create(household=household, site=site, started_on=on)
+    household.site = site
+    household.save(update_fields=["site", "updated_at"])
+
+
+@transaction.atomic
+def household_create(*, by, household: Household, on: datetime.date | None = None) -> Household:
+    site = household.site
+    household.organisation_id = by.organisation_id
+    household.site = None
+    household.save()
+    household_move(household=household, site=site, on=on)
+    return household

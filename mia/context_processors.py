@@ -1,0 +1,16 @@
+from mia import permissions
+
+
+def navigation(request) -> dict:
+    """What the menu offers: each entry follows the same rule as the view it leads to."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "persons": permissions.reads_person_files(user),
+            "sites": permissions.reads_person_files(user),
+            "team": permissions.manages_accounts(user),
+            "admin": user.is_staff,
+        }
+    }

@@ -1,0 +1,106 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    OPERATOR = "operator", _("Association opératrice du programme")
+    STATE_SERVICE = "state_service", _("Service de l'État")
+    LOCAL_AUTHORITY = "local_authority", _("Collectivité territoriale")
+    EMPLOYER = "employer", _("Employeur")
+    SIAE = "siae", _("Structure d'insertion par l'activité économique")
+    TRAINING = "training", _("Organisme de formation")
+    HOUSING = "housing", _("Opérateur d'hébergement ou de logement")
+    ASSOCIATION = "association", _("Association partenaire")
+    HEALTH = "health", _("Structure de santé")
+
+
+class Organisation(models.Model):
+    """Every user and every file belongs to one. Operators run the programme and own the files of
+    the people they support; the other kinds are partners, who only see what is shared with them."""
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=30, choices=OrganisationKind.choices)
+    email = models.EmailField(_("courriel de contact"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_operator(self) -> bool:
+        return self.kind == OrganisationKind.OPERATOR
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", _("Travailleur·se social·e")
+    COORDINATOR = "coordinator", _("Coordinateur·rice")
+    PARTNER = "partner", _("Partenaire")
+    MANAGER = "manager", _("Responsable")
+    ADMINISTRATOR = "administrator", _("Administrateur·rice")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True, role=Role.ADMINISTRATOR)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who signs in: logs in by e-mail, belongs to one organisation, has one role."""
+
+    username = None
+    email = models.EmailField(_("adresse électronique"), unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("organisation"),
+        null=True,  # only for superusers created from the command line
+        blank=True,
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("utilisateur·rice")
+        verbose_name_plural = _("utilisateur·rices")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_known"),
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(is_superuser=True),
+                name="user_has_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email

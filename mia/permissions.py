@@ -1,0 +1,125 @@
+"""Who may do what. Roles are spelled out here and nowhere else: views declare a rule with
+`@access(rule)`, querysets (`visible_to`, `editable_by`) call the predicates below.
+
+A rule answers for the role; which objects a user reaches is the queryset's business, so an id
+typed by the wrong user is a 404 whatever the view."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from mia.models import Role
+
+Rule = Callable[[object], bool]
+
+
+def _role(user) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
+def signed_in(user) -> bool:
+    """Any active account; the view's querysets decide what it shows."""
+    return _role(user) is not None
+
+
+def reads_person_files(user) -> bool:
+    """Opens the files (people, households, sites) of their own organisation."""
+    return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MANAGER, Role.ADMINISTRATOR}
+
+
+def reads_notes(user) -> bool:
+    """Free-text notes are for the people doing the accompaniment, not for figures."""
+    return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR}
+
+
+def creates_person_files(user) -> bool:
+    return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR}
+
+
+def keeps_caseload(user) -> bool:
+    """May be a person's referent, and edits the files of their own caseload."""
+    return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR}
+
+
+def edits_all_files(user) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def assigns_referents(user) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def edits_sites(user) -> bool:
+    return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR}
+
+
+def manages_accounts(user) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.ADMINISTRATOR}
+
+
+def reads_figures(user) -> bool:
+    return _role(user) in {Role.COORDINATOR, Role.MANAGER, Role.ADMINISTRATOR}
+
+
+def roles_assignable_by(user) -> list[str]:
+    """A coordinator staffs their own team; an administrator creates every kind of account."""
+    role = _role(user)
+    if role == Role.ADMINISTRATOR:
+        return list(Role.values)
+    if role == Role.COORDINATOR:
+        return [Role.SOCIAL_WORKER, Role.COORDINATOR]
+    return []
+
+
+def can_edit_person(user, person) -> bool:
+    if not reads_person_files(user) or person.organisation_id != user.organisation_id:
+        return False
+    if edits_all_files(user):
+        return True
+    return keeps_caseload(user) and person.referent_id == user.pk
+
+
+def can_edit_household(user, household) -> bool:
+    """A coordinator, or a referent of one of its members."""
+    if not reads_person_files(user) or household.organisation_id != user.organisation_id:
+        return False
+    if edits_all_files(user):
+        return True
+    return keeps_caseload(user) and household.members.filter(referent_id=user.pk).exists()
+
+
+def can_edit_site(user, site) -> bool:
+    return edits_sites(user) and site.organisation_id == user.organisation_id
+
+
+def access(rule: Rule, *, hide: bool = False):
+    """Declare who may use a view. Anonymous visitors go to the login page; a signed-in user the
+    rule refuses gets 403, or 404 with hide=True (pages about one person must not reveal that
+    the person exists)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not rule(request.user):
+                if hide:
+                    raise Http404
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = rule.__name__
+        return wrapped
+
+    return decorator
+
+
+def public(view):
+    """Open to anonymous visitors (login, health check); says so explicitly."""
+    view.access_rule = "public"
+    return view

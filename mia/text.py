@@ -1,0 +1,33 @@
+"""Fold names so that every spelling of one name compares equal.
+
+Field workers type names as they hear them: with or without accents, Romanian ș/ş and ț/ţ (comma
+or cedilla), Bulgarian names in Cyrillic or transliterated. We store a folded copy of the names and
+fold the query the same way, so a plain substring match finds them all."""
+
+import re
+import unicodedata
+
+# Bulgarian streamlined transliteration, with the few letters other Cyrillic alphabets add.
+_CYRILLIC = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s",
+    "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "sht", "ъ": "a",
+    "ь": "y", "ю": "yu", "я": "ya", "ё": "e", "ы": "y", "э": "e", "і": "i", "ї": "yi", "є": "ye",
+    "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "ђ": "dj", "џ": "dz", "ѝ": "i",
+}  # fmt: skip
+_LATIN_EXTRA = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "ı": "i"}
+_TRANSLATE = str.maketrans({**_CYRILLIC, **_LATIN_EXTRA})
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """'Ștefan  ŞTEFĂNESCU-Стефанов' -> 'stefan stefanescu stefanov'."""
+    lowered = unicodedata.normalize("NFKC", text or "").lower().translate(_TRANSLATE)
+    stripped = "".join(
+        char for char in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(char)
+    )
+    return _NOT_WORD.sub(" ", stripped).strip()
+
+
+def fold_tokens(text: str) -> list[str]:
+    return [token for token in fold(text).split(" ") if token]
