@@ -1,0 +1,116 @@
+"""The cast of every permission test (STYLE.md): each persona is a real account in the database.
+
+`referent` follows `person` (in `household`, on `site`); `colleague` works in the same team;
+`coordinator` and `manager` belong to the same association; `partner` belongs to an organisation
+that will receive a share, `partner_without_share` to one that will not; `outsider` is a social
+worker of another association on the same instance."""
+
+import pytest
+
+from beneficiaries import services
+from mia.models import OrganisationKind, Role
+from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteFactory
+from tests.mia.factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture
+def association(db):
+    return OrganisationFactory(name="Association opératrice", kind=OrganisationKind.OPERATOR)
+
+
+@pytest.fixture
+def other_association(db):
+    return OrganisationFactory(name="Autre association", kind=OrganisationKind.OPERATOR)
+
+
+@pytest.fixture
+def referent(association):
+    return UserFactory(email="referent@test.mia", organisation=association)
+
+
+@pytest.fixture
+def colleague(association):
+    return UserFactory(email="collegue@test.mia", organisation=association)
+
+
+@pytest.fixture
+def coordinator(association):
+    return UserFactory(
+        email="coordination@test.mia", organisation=association, role=Role.COORDINATOR
+    )
+
+
+@pytest.fixture
+def manager(association):
+    return UserFactory(email="direction@test.mia", organisation=association, role=Role.MANAGER)
+
+
+@pytest.fixture
+def administrator(association):
+    return UserFactory(
+        email="admin@test.mia", organisation=association, role=Role.ADMINISTRATOR, is_staff=True
+    )
+
+
+@pytest.fixture
+def partner(db):
+    organisation = OrganisationFactory(name="France Travail", kind=OrganisationKind.STATE_SERVICE)
+    return UserFactory(email="partenaire@test.mia", organisation=organisation, role=Role.PARTNER)
+
+
+@pytest.fixture
+def partner_without_share(db):
+    organisation = OrganisationFactory(name="CCAS", kind=OrganisationKind.LOCAL_AUTHORITY)
+    return UserFactory(email="partenaire2@test.mia", organisation=organisation, role=Role.PARTNER)
+
+
+@pytest.fixture
+def outsider(other_association):
+    return UserFactory(email="autre@test.mia", organisation=other_association)
+
+
+@pytest.fixture
+def site(association):
+    return SiteFactory(organisation=association, name="Terrain des Acacias")
+
+
+@pytest.fixture
+def household(association, site, referent):
+    return services.household_create(
+        by=referent, household=HouseholdFactory.build(name="Famille Ionescu", site=site)
+    )
+
+
+@pytest.fixture
+def person(association, household, referent):
+    return services.person_create(
+        by=referent,
+        person=PersonFactory.build(
+            first_name="Ștefan", last_name="Ionescu", household=household, relationship="head"
+        ),
+    )
+
+
+PERSONAS = [
+    "anonymous",
+    "referent",
+    "colleague",
+    "coordinator",
+    "manager",
+    "administrator",
+    "partner",
+    "partner_without_share",
+    "outsider",
+]
+
+
+@pytest.fixture
+def login_as(client, request):
+    """login_as("coordinator") -> the test client signed in as that persona (or anonymous)."""
+
+    def _login(persona: str):
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return _login
