@@ -5,7 +5,14 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from beneficiaries.models import Household, HouseholdStay, Person, ReferentAssignment, Site
+from beneficiaries.models import (
+    Household,
+    HouseholdStay,
+    Person,
+    ReferentAssignment,
+    Site,
+    SitePopulation,
+)
 from mia import permissions
 
 
@@ -67,3 +74,27 @@ def household_create(*, by, household: Household, on: datetime.date | None = Non
     household.save()
     household_move(household=household, site=site, on=on)
     return household
+
+
+@transaction.atomic
+def person_update(*, by, person: Person, changed: list[str], referent=...) -> Person:
+    """Save the edited fields; a referent passed explicitly (None included) is assigned."""
+    person.save(update_fields=[*changed, "updated_at"])
+    if referent is not ...:
+        referent_assign(person=person, referent=referent, by=by)
+    return person
+
+
+@transaction.atomic
+def site_save(
+    *, site: Site, by, population: int | None = None, on: datetime.date | None = None
+) -> Site:
+    """Create or update a site; a population figure given with it becomes a dated estimate."""
+    if site.pk is None:
+        site.organisation_id = by.organisation_id
+    site.save()
+    if population is not None:
+        SitePopulation.objects.update_or_create(
+            site=site, observed_on=on or timezone.localdate(), defaults={"people": population}
+        )
+    return site

@@ -11,9 +11,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from mia.models import Role
+from mia.models import Role, User
 
 Rule = Callable[[object], bool]
+
+_CASELOAD_ROLES = {Role.SOCIAL_WORKER, Role.COORDINATOR}
 
 
 def _role(user) -> str | None:
@@ -43,7 +45,7 @@ def creates_person_files(user) -> bool:
 
 def keeps_caseload(user) -> bool:
     """May be a person's referent, and edits the files of their own caseload."""
-    return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR}
+    return _role(user) in _CASELOAD_ROLES
 
 
 def edits_all_files(user) -> bool:
@@ -62,6 +64,10 @@ def manages_accounts(user) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.ADMINISTRATOR}
 
 
+def manages_all_organisations(user) -> bool:
+    return _role(user) == Role.ADMINISTRATOR
+
+
 def reads_figures(user) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.MANAGER, Role.ADMINISTRATOR}
 
@@ -74,6 +80,15 @@ def roles_assignable_by(user) -> list[str]:
     if role == Role.COORDINATOR:
         return [Role.SOCIAL_WORKER, Role.COORDINATOR]
     return []
+
+
+def possible_referents(user):
+    """Active accounts of the user's organisation that may hold a caseload (none for None)."""
+    if user is None:
+        return User.objects.none()
+    return User.objects.filter(
+        organisation_id=user.organisation_id, is_active=True, role__in=_CASELOAD_ROLES
+    ).order_by("last_name", "first_name")
 
 
 def can_edit_person(user, person) -> bool:

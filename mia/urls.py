@@ -1,7 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accompaniment.views import home
+from mia import views
+from mia.health import health
+
+admin.site.site_header = "MIA — administration"
+admin.site.site_title = "MIA"
+
 urlpatterns = [
+    path("", home, name="home"),
+    path("", include("beneficiaries.urls")),
+    path("equipe/", views.team_list, name="team_list"),
+    path("equipe/nouveau/", views.team_invite, name="team_invite"),
+    path("sante/", health, name="health"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
 ]

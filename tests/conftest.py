@@ -6,11 +6,17 @@ that will receive a share, `partner_without_share` to one that will not; `outsid
 worker of another association on the same instance."""
 
 import pytest
+from django.conf import settings
 
 from beneficiaries import services
 from mia.models import OrganisationKind, Role
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteFactory
 from tests.mia.factories import OrganisationFactory, UserFactory
+
+
+def pytest_configure(config):
+    # Tests create many accounts: a fast hasher keeps the suite quick. Nothing else changes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

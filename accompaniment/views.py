@@ -1,0 +1,39 @@
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from beneficiaries.models import Person, Site, SiteStatus
+from mia import permissions
+from mia.permissions import access
+
+
+@access(permissions.signed_in)
+def home(request: HttpRequest) -> HttpResponse:
+    """ "Mon portefeuille": the people this user follows. Other roles see where to go from here."""
+    user = request.user
+    caseload = []
+    if permissions.keeps_caseload(user):
+        caseload = (
+            Person.objects.visible_to(user)
+            .filter(referent=user)
+            .active()
+            .select_related("household__site__commune")
+            .order_by("last_name", "first_name", "pk")
+        )
+    summary = None
+    if permissions.reads_figures(user):
+        summary = Person.objects.visible_to(user).aggregate(
+            active=Count("pk", filter=Q(exited_on__isnull=True)),
+            unassigned=Count("pk", filter=Q(exited_on__isnull=True, referent__isnull=True)),
+        )
+        summary["open_sites"] = Site.objects.visible_to(user).filter(status=SiteStatus.OPEN).count()
+    return render(
+        request,
+        "accompaniment/home.html",
+        {
+            "caseload": caseload,
+            "summary": summary,
+            "keeps_caseload": permissions.keeps_caseload(user),
+            "reads_person_files": permissions.reads_person_files(user),
+        },
+    )

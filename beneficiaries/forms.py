@@ -1,0 +1,205 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import (
+    Commune,
+    Departement,
+    Household,
+    Language,
+    Person,
+    PersonStatus,
+    Relationship,
+    Site,
+    SiteStatus,
+)
+from mia import permissions
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonForm(forms.ModelForm):
+    """One form for opening and editing a file. The household is fixed by the page the form is
+    opened from; a person opened on their own gets a new household, on the site chosen here."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Langues parlées"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    site = forms.ModelChoiceField(
+        label=_("Lieu de vie"),
+        queryset=Site.objects.none(),
+        required=False,
+        help_text=_("Un nouveau ménage est créé à ce nom sur ce lieu."),
+    )
+    referent = forms.ModelChoiceField(
+        label=_("Référent·e"), queryset=permissions.possible_referents(None), required=False
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "other_names",
+            "sex",
+            "birth_date",
+            "birth_year",
+            "nationality",
+            "languages",
+            "needs_interpreter",
+            "phone",
+            "mail_address",
+            "relationship",
+            "entered_on",
+            "exited_on",
+            "exit_reason",
+        ]
+        widgets = {
+            "birth_date": DATE_INPUT,
+            "entered_on": DATE_INPUT,
+            "exited_on": DATE_INPUT,
+            "mail_address": forms.Textarea(attrs={"rows": 2}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, user, household: Household | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household or self.instance.household
+        if self.instance.pk or household is not None:
+            del self.fields["site"]
+        else:
+            self.fields["site"].queryset = (
+                Site.objects.visible_to(user)
+                .filter(status=SiteStatus.OPEN)
+                .select_related("commune")
+            )
+            self.fields["relationship"].initial = Relationship.HEAD
+        if permissions.assigns_referents(user):
+            self.fields["referent"].queryset = permissions.possible_referents(user)
+            self.fields["referent"].initial = self.instance.referent_id
+        else:
+            del self.fields["referent"]
+        if self.instance.pk is None:
+            del self.fields["exited_on"], self.fields["exit_reason"]
+
+    def clean_birth_year(self):
+        year = self.cleaned_data.get("birth_year")
+        if year and not 1900 <= year <= timezone.localdate().year:
+            raise forms.ValidationError(_("Année de naissance invraisemblable."))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        born = cleaned.get("birth_date")
+        if born and born > timezone.localdate():
+            self.add_error("birth_date", _("La date de naissance est dans le futur."))
+        if born and cleaned.get("birth_year") and cleaned["birth_year"] != born.year:
+            self.add_error("birth_year", _("L'année ne correspond pas à la date de naissance."))
+        return cleaned
+
+
+class HouseholdForm(forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = ["name", "site"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.visible_to(user).select_related("commune")
+
+
+class SiteForm(forms.ModelForm):
+    population = forms.IntegerField(
+        label=_("Population estimée"),
+        min_value=0,
+        max_value=100000,
+        required=False,
+        help_text=_("Nombre de personnes vivant sur le lieu aujourd'hui, si connu."),
+    )
+
+    class Meta:
+        model = Site
+        fields = [
+            "name",
+            "kind",
+            "address",
+            "commune",
+            "latitude",
+            "longitude",
+            "owner_kind",
+            "opened_on",
+            "known_since",
+            "status",
+            "closed_on",
+            "has_water",
+            "has_electricity",
+            "has_toilets",
+            "has_waste_collection",
+            "legal_procedure",
+            "evacuation_expected_on",
+        ]
+        widgets = {
+            "opened_on": DATE_INPUT,
+            "known_since": DATE_INPUT,
+            "closed_on": DATE_INPUT,
+            "evacuation_expected_on": DATE_INPUT,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = Commune.objects.order_by("name")
+
+
+class PersonFilter(django_filters.FilterSet):
+    """Filters of the people list. Choices only offer what the user may see."""
+
+    q = django_filters.CharFilter(
+        label=_("Nom"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    site = django_filters.ModelChoiceFilter(
+        label=_("Lieu de vie"), field_name="household__site", queryset=Site.objects.none()
+    )
+    departement = django_filters.ChoiceFilter(
+        label=_("Département"),
+        field_name="household__site__commune__departement",
+        choices=Departement.choices,
+    )
+    referent = django_filters.ModelChoiceFilter(
+        label=_("Référent·e"), queryset=permissions.possible_referents(None)
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"), choices=PersonStatus.choices, method="filter_status"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "site", "departement", "referent", "status"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["site"].queryset = Site.objects.visible_to(user)
+        self.filters["referent"].queryset = permissions.possible_referents(user)
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(exited_on__isnull=value == PersonStatus.ACTIVE)
+
+
+class SiteFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Nom"), field_name="name", lookup_expr="icontains")
+    departement = django_filters.ChoiceFilter(
+        label=_("Département"), field_name="commune__departement", choices=Departement.choices
+    )
+    status = django_filters.ChoiceFilter(label=_("Statut"), choices=SiteStatus.choices)
+
+    class Meta:
+        model = Site
+        fields = ["q", "departement", "status"]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from beneficiaries import views
+
+app_name = "beneficiaries"
+
+urlpatterns = [
+    path("personnes/", views.person_list, name="person_list"),
+    path("personnes/nouvelle/", views.person_create, name="person_create"),
+    path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
+    path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
+    path("menages/nouveau/", views.household_create, name="household_create"),
+    path("menages/<int:pk>/", views.household_detail, name="household_detail"),
+    path("menages/<int:pk>/modifier/", views.household_edit, name="household_edit"),
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/nouveau/", views.site_create, name="site_create"),
+    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
+    path("sites/<int:pk>/modifier/", views.site_edit, name="site_edit"),
+]

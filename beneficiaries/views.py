@@ -1,0 +1,234 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from beneficiaries import services
+from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFilter, SiteForm
+from beneficiaries.models import Household, Person, Relationship, Site
+from mia import permissions
+from mia.permissions import access
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, settings.MIA_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- People ------------------------------------------------------------------------------------
+
+
+@access(permissions.reads_person_files)
+def person_list(request: HttpRequest) -> HttpResponse:
+    people = Person.objects.visible_to(request.user).select_related(
+        "household__site__commune", "referent"
+    )
+    person_filter = PersonFilter(request.GET, queryset=people, user=request.user)
+    page = _page(request, person_filter.qs)
+    template = "beneficiaries/partials/person_results.html" if request.htmx else None
+    return render(
+        request,
+        template or "beneficiaries/person_list.html",
+        {"filter": person_filter, "page": page},
+    )
+
+
+@access(permissions.reads_person_files, hide=True)
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related(
+            "household__site__commune", "referent"
+        ),
+        pk=pk,
+    )
+    relatives = []
+    if person.household_id:
+        relatives = person.household.members.exclude(pk=person.pk).order_by("birth_year", "pk")
+    assignments = person.assignments.select_related("referent", "assigned_by")
+    return render(
+        request,
+        "beneficiaries/person_detail.html",
+        {
+            "person": person,
+            "relatives": relatives,
+            "assignments": assignments,
+            "can_edit": permissions.can_edit_person(request.user, person),
+        },
+    )
+
+
+@access(permissions.creates_person_files, hide=True)
+def person_create(request: HttpRequest) -> HttpResponse:
+    household = None
+    if household_id := request.GET.get("menage", "").strip():
+        if not household_id.isdigit():
+            raise Http404
+        household = get_object_or_404(Household.objects.visible_to(request.user), pk=household_id)
+        if not permissions.can_edit_household(request.user, household):
+            raise PermissionDenied
+    form = PersonForm(request.POST or None, user=request.user, household=household)
+    if request.method == "POST" and form.is_valid():
+        person = form.save(commit=False)
+        if household is None:
+            household = services.household_create(
+                by=request.user,
+                household=Household(name=person.last_name, site=form.cleaned_data.get("site")),
+                on=person.entered_on,
+            )
+            person.relationship = person.relationship or Relationship.HEAD
+        person.household = household
+        services.person_create(
+            by=request.user, person=person, referent=form.cleaned_data.get("referent")
+        )
+        messages.success(request, _("Le dossier a été créé."))
+        return redirect("beneficiaries:person_detail", pk=person.pk)
+    return render(request, "beneficiaries/person_form.html", {"form": form, "household": household})
+
+
+@access(permissions.creates_person_files, hide=True)
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("household"), pk=pk
+    )
+    if not permissions.can_edit_person(request.user, person):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        changed = [name for name in form.changed_data if name in form.Meta.fields]
+        referent = ...
+        if "referent" in form.changed_data:
+            referent = form.cleaned_data["referent"]
+        services.person_update(
+            by=request.user, person=form.save(commit=False), changed=changed, referent=referent
+        )
+        messages.success(request, _("Le dossier a été mis à jour."))
+        return redirect("beneficiaries:person_detail", pk=person.pk)
+    return render(
+        request, "beneficiaries/person_form.html", {"form": form, "household": person.household}
+    )
+
+
+# --- Households --------------------------------------------------------------------------------
+
+
+@access(permissions.reads_person_files, hide=True)
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_or_404(
+        Household.objects.visible_to(request.user)
+        .select_related("site__commune")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Person.objects.select_related("referent").order_by("birth_year", "pk"),
+            ),
+            Prefetch("stays__site"),
+        ),
+        pk=pk,
+    )
+    members = list(household.members.all())
+    can_edit = permissions.edits_all_files(request.user) or any(
+        permissions.can_edit_person(request.user, member) for member in members
+    )
+    return render(
+        request,
+        "beneficiaries/household_detail.html",
+        {"household": household, "members": members, "can_edit": can_edit},
+    )
+
+
+@access(permissions.creates_person_files, hide=True)
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk)
+    if not permissions.can_edit_household(request.user, household):
+        raise PermissionDenied
+    previous_site_id = household.site_id
+    form = HouseholdForm(request.POST or None, instance=household, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        household = form.save(commit=False)
+        new_site = household.site
+        household.site_id = previous_site_id
+        household.save(update_fields=["name", "updated_at"])
+        services.household_move(household=household, site=new_site)
+        messages.success(request, _("Le ménage a été mis à jour."))
+        return redirect("beneficiaries:household_detail", pk=household.pk)
+    return render(request, "beneficiaries/household_form.html", {"form": form})
+
+
+@access(permissions.creates_person_files, hide=True)
+def household_create(request: HttpRequest) -> HttpResponse:
+    form = HouseholdForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        household = services.household_create(by=request.user, household=form.save(commit=False))
+        messages.success(request, _("Le ménage a été créé. Ajoutez-lui ses membres."))
+        return redirect("beneficiaries:household_detail", pk=household.pk)
+    return render(request, "beneficiaries/household_form.html", {"form": form})
+
+
+# --- Sites -------------------------------------------------------------------------------------
+
+
+@access(permissions.reads_person_files)
+def site_list(request: HttpRequest) -> HttpResponse:
+    sites = (
+        Site.objects.visible_to(request.user)
+        .select_related("commune")
+        .with_population()
+        .annotate(household_count=Count("households", distinct=True))
+        .order_by("name", "pk")
+    )
+    site_filter = SiteFilter(request.GET, queryset=sites)
+    return render(
+        request,
+        "beneficiaries/site_list.html",
+        {"filter": site_filter, "page": _page(request, site_filter.qs)},
+    )
+
+
+@access(permissions.reads_person_files, hide=True)
+def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_object_or_404(Site.objects.visible_to(request.user).select_related("commune"), pk=pk)
+    households = site.households.annotate(
+        member_count=Count("members", filter=Q(members__exited_on__isnull=True))
+    ).order_by("name", "pk")
+    return render(
+        request,
+        "beneficiaries/site_detail.html",
+        {
+            "site": site,
+            "estimates": site.population_estimates.all()[:12],
+            "page": _page(request, households),
+            "can_edit": permissions.can_edit_site(request.user, site),
+        },
+    )
+
+
+@access(permissions.edits_sites)
+def site_create(request: HttpRequest) -> HttpResponse:
+    form = SiteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        site = services.site_save(
+            site=form.save(commit=False),
+            by=request.user,
+            population=form.cleaned_data.get("population"),
+        )
+        messages.success(request, _("Le lieu de vie a été créé."))
+        return redirect("beneficiaries:site_detail", pk=site.pk)
+    return render(request, "beneficiaries/site_form.html", {"form": form})
+
+
+@access(permissions.edits_sites, hide=True)
+def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = get_object_or_404(Site.objects.editable_by(request.user), pk=pk)
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST" and form.is_valid():
+        services.site_save(
+            site=form.save(commit=False),
+            by=request.user,
+            population=form.cleaned_data.get("population"),
+        )
+        messages.success(request, _("Le lieu de vie a été mis à jour."))
+        return redirect("beneficiaries:site_detail", pk=site.pk)
+    return render(request, "beneficiaries/site_form.html", {"form": form, "site": site})

@@ -1,0 +1,76 @@
+"""What each persona gets on every page of people, households and sites (STYLE.md's cast).
+
+Object pages answer 404 to whoever may not see the object, so that an id typed by the wrong
+person reveals nothing; pages a role may never use answer 403."""
+
+import pytest
+from django.urls import reverse
+
+URLS = {
+    "home": lambda o: reverse("home"),
+    "person_list": lambda o: reverse("beneficiaries:person_list"),
+    "person_detail": lambda o: reverse("beneficiaries:person_detail", args=[o["person"].pk]),
+    "person_create": lambda o: reverse("beneficiaries:person_create"),
+    "person_edit": lambda o: reverse("beneficiaries:person_edit", args=[o["person"].pk]),
+    "household_detail": lambda o: reverse(
+        "beneficiaries:household_detail", args=[o["household"].pk]
+    ),
+    "household_create": lambda o: reverse("beneficiaries:household_create"),
+    "household_edit": lambda o: reverse("beneficiaries:household_edit", args=[o["household"].pk]),
+    "site_list": lambda o: reverse("beneficiaries:site_list"),
+    "site_detail": lambda o: reverse("beneficiaries:site_detail", args=[o["site"].pk]),
+    "site_create": lambda o: reverse("beneficiaries:site_create"),
+    "site_edit": lambda o: reverse("beneficiaries:site_edit", args=[o["site"].pk]),
+    "team_list": lambda o: reverse("team_list"),
+    "team_invite": lambda o: reverse("team_invite"),
+}
+
+# persona -> status for each URL above, in order.
+EXPECTED = {
+    #                       home lst det new edt hhd hhn hhe sit std stn ste tea inv
+    "anonymous":             [302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302, 302],
+    "referent":              [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403, 403],
+    "colleague":             [200, 200, 200, 200, 403, 200, 200, 403, 200, 200, 200, 200, 403, 403],
+    "coordinator":           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
+    "manager":               [200, 200, 200, 404, 404, 200, 404, 404, 200, 200, 403, 404, 403, 403],
+    "administrator":         [200, 200, 200, 404, 404, 200, 404, 404, 200, 200, 403, 404, 200, 200],
+    "partner":               [200, 403, 404, 404, 404, 404, 404, 404, 403, 404, 403, 404, 403, 403],
+    "partner_without_share": [200, 403, 404, 404, 404, 404, 404, 404, 403, 404, 403, 404, 403, 403],
+    "outsider":              [200, 200, 404, 200, 404, 404, 200, 404, 200, 404, 200, 404, 403, 403],
+}  # fmt: skip
+
+CASES = [
+    pytest.param(persona, name, status, id=f"{persona}-{name}")
+    for persona, statuses in EXPECTED.items()
+    for (name, status) in zip(URLS, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("persona", "url_name", "expected"), CASES)
+def test_page_access(login_as, person, household, site, persona, url_name, expected):
+    client = login_as(persona)
+    url = URLS[url_name]({"person": person, "household": household, "site": site})
+
+    response = client.get(url)
+
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_outsider_does_not_list_the_other_association_files(login_as, person):
+    response = login_as("outsider").get(reverse("beneficiaries:person_list"), {"q": "stefan"})
+
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert "Ionescu" not in response.content.decode()
+
+
+def test_partner_cannot_post_to_an_edit_page(login_as, person):
+    response = login_as("partner").post(
+        reverse("beneficiaries:person_edit", args=[person.pk]), {"first_name": "X"}
+    )
+
+    assert response.status_code == 404
+    person.refresh_from_db()
+    assert person.first_name == "Ștefan"
