@@ -100,12 +100,16 @@ def can_edit_person(user, person) -> bool:
 
 
 def can_edit_household(user, household) -> bool:
-    """A coordinator, or a referent of one of its members."""
+    """A coordinator, or a referent of one of its members; a household that has no member yet
+    may be completed by any field worker of its organisation (who just created it)."""
     if not reads_person_files(user) or household.organisation_id != user.organisation_id:
         return False
     if edits_all_files(user):
         return True
-    return keeps_caseload(user) and household.members.filter(referent_id=user.pk).exists()
+    if not keeps_caseload(user):
+        return False
+    members = household.members.all()
+    return not members.exists() or members.filter(referent_id=user.pk).exists()
 
 
 def can_edit_site(user, site) -> bool:
