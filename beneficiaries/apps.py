@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class BeneficiariesConfig(AppConfig):
     name = "beneficiaries"
     verbose_name = _("Personnes, ménages et lieux de vie")
+
+    def ready(self) -> None:
+        # Sites, households and people come after mia's organisations and accounts.
+        from beneficiaries.demo import people_and_places
+        from mia import demo
+
+        demo.register(people_and_places, order=20)

@@ -453,11 +453,6 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    def clean(self):
-        # Runs before constraint validation, so a full date always carries its year.
-        if self.birth_date:
-            self.birth_year = self.birth_date.year
-
     def save(self, *args, **kwargs):
         if self.birth_date:
             self.birth_year = self.birth_date.year
@@ -466,6 +461,11 @@ class Person(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "birth_year"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # Runs before constraint validation, so a full date always carries its year.
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
 
     @property
     def status(self) -> str:

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MiaConfig(AppConfig):
     name = "mia"
     verbose_name = _("Comptes et organisations")
+
+    def ready(self) -> None:
+        # Each app registers its own demo step (see mia.demo): organisations and accounts first.
+        from mia import demo
+
+        demo.register(demo.organisations_and_accounts, order=10)
