@@ -1,0 +1,45 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mia import demo
+from mia.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge des données de démonstration fictives (organisations, comptes, lieux de vie, "
+        "ménages, personnes) dans une base vide."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--scale",
+            choices=demo.SCALES,
+            default="small",
+            help="small : une équipe (~200 personnes) ; national : 25 000 personnes.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Si la base contient déjà des organisations, ne rien faire et sortir sans erreur.",
+        )
+
+    def handle(self, *args, scale: str, if_empty: bool, **options) -> None:
+        # Demo accounts share a published password: never mix them into real data.
+        if Organisation.objects.exists():
+            if if_empty:
+                self.stdout.write("base déjà remplie")
+                return
+            raise CommandError(
+                "La base contient déjà des organisations : seed_demo ne charge que dans une base "
+                "vide. Utilisez --if-empty pour ne rien faire dans ce cas."
+            )
+        started = time.perf_counter()
+        context = demo.seed(scale=scale, log=self.stdout.write)
+        elapsed = time.perf_counter() - started
+        counts = ", ".join(f"{count} {label}" for label, count in context.counts.items())
+        self.stdout.write(
+            self.style.SUCCESS(f"Démo « {scale} » chargée en {elapsed:.1f} s : {counts}.")
+        )
+        self.stdout.write(demo.logins_table(context))
