@@ -1,0 +1,220 @@
+"""Server time and SQL queries of the everyday pages at national scale, next to the Django admin.
+
+    .venv/bin/python bench/pages.py [--requests 30]
+
+Needs PostgreSQL: DATABASE_URL, or postgres://postgres@127.0.0.1:5432/mia_bench by default. The
+database (and its `_small` twin) is created if missing, migrated, and loaded once with
+`seed_demo --if-empty`; later runs reuse the data. Timing is measured in process with
+django.test.Client, so it is server time only (no network, no browser). Query counts are taken
+again on the small demo data: they must not grow with the number of rows."""
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mia_bench"
+WARM_UPS = 3
+
+# (label, account, path); "{person}" is a person in travailleur@demo.mia's active caseload.
+PAGES = [
+    ("/ caseload", "travailleur@demo.mia", "/"),
+    ("/personnes/?q=stefan", "coordination@demo.mia", "/personnes/?q=stefan"),
+    ("/personnes/<id>/", "travailleur@demo.mia", "/personnes/{person}/"),
+    ("/sites/", "travailleur@demo.mia", "/sites/"),
+    ("admin person ?q=stefan", "admin@demo.mia", "/admin/beneficiaries/person/?q=stefan"),
+]
+ADMIN = PAGES[-1][0]
+
+
+def database_name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def ensure_database(url: str) -> None:
+    """CREATE DATABASE if missing, through the server's maintenance database."""
+    import psycopg
+    from psycopg import sql
+
+    name = database_name(url)
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def setup(url: str, scale: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mia.settings")
+    sys.path.insert(0, str(ROOT))
+    ensure_database(url)
+
+    import django
+    from django.core.management import call_command
+
+    # DEBUG is off while measuring and no collectstatic ran: whitenoise's warning is noise here.
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("seed_demo", scale=scale, if_empty=True, stdout=io.StringIO())
+    elapsed = time.perf_counter() - started
+    if elapsed > 1:
+        print(f"seed_demo --scale {scale}: {elapsed:.1f} s", file=sys.stderr)
+
+
+def resolve(path: str) -> str:
+    from beneficiaries.models import Person
+
+    person = (
+        Person.objects.filter(referent__email="travailleur@demo.mia", exited_on=None)
+        .order_by("pk")
+        .first()
+    )
+    return path.format(person=person.pk if person else 0)
+
+
+def get(client, path: str):
+    """The response, or the exception a view raised (the test client re-raises it)."""
+    try:
+        return client.get(path)
+    except Exception as error:  # reported in the table, not hidden
+        return error
+
+
+def outcome(response) -> str | None:
+    """None when the page answered 200, else what went wrong, for the table."""
+    if isinstance(response, Exception):
+        return f"error {type(response).__name__}"
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    return None
+
+
+def count_queries(client, path: str) -> int | str:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = get(client, path)
+    return outcome(response) or len(captured.captured_queries)
+
+
+def measure(requests: int, *, timing: bool) -> dict[str, dict]:
+    from django.test import Client, override_settings
+
+    from mia.models import User
+
+    results = {}
+    # As in production: DEBUG off (no query log, no template debug); the test client's host.
+    with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
+        for label, email, path in PAGES:
+            client = Client()
+            client.force_login(User.objects.get(email=email))
+            path = resolve(path)
+            result = {"path": path}
+            for _ in range(WARM_UPS):
+                response = get(client, path)
+            result["error"] = outcome(response)
+            if timing and not result["error"]:
+                samples = []
+                for _ in range(requests):
+                    started = time.perf_counter()
+                    client.get(path)
+                    samples.append((time.perf_counter() - started) * 1000)
+                result["median"] = statistics.median(samples)
+                result["p95"] = statistics.quantiles(samples, n=100, method="inclusive")[94]
+            result["queries"] = count_queries(client, path)
+            results[label] = result
+    return results
+
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def small_scale_queries(url: str) -> dict[str, int | str]:
+    """Query counts on the small demo data, in a child process bound to the _small database."""
+    small_url = with_database(url, f"{database_name(url)}_small")
+    completed = subprocess.run(  # noqa: S603 — our own script, fixed arguments
+        [sys.executable, __file__, "--scale", "small", "--queries-only"],
+        env={**os.environ, "DATABASE_URL": small_url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stderr)
+        return {label: "failed" for label, _email, _path in PAGES}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+    parser.add_argument("--scale", choices=["small", "national"], default="national")
+    parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if urlsplit(url).scheme not in {"postgres", "postgresql"}:
+        sys.exit(f"bench/pages.py measures PostgreSQL; DATABASE_URL is {url!r}.")
+    setup(url, args.scale)
+
+    if args.queries_only:
+        results = measure(0, timing=False)
+        print(json.dumps({label: r["error"] or r["queries"] for label, r in results.items()}))
+        return
+
+    from beneficiaries.models import Person
+
+    results = measure(args.requests, timing=True)
+    admin_median = results[ADMIN].get("median")
+    rows = [["page", "median ms", "p95 ms", "queries", "ratio to admin (median)"]]
+    for label, r in results.items():
+        if r["error"]:
+            rows.append([label, r["error"], "", str(r["queries"]), ""])
+            continue
+        ratio = f"{r['median'] / admin_median:.2f}" if admin_median else ""
+        rows.append([label, f"{r['median']:.1f}", f"{r['p95']:.1f}", str(r["queries"]), ratio])
+    print(
+        f"{database_name(url)}: {Person.objects.count()} people; "
+        f"{args.requests} timed requests per page after {WARM_UPS} warm-ups\n"
+    )
+    print(table(rows))
+
+    small = small_scale_queries(url)
+    rows = [["page", "queries (national)", "queries (small)", "same"]]
+    for label, r in results.items():
+        rows.append(
+            [
+                label,
+                str(r["queries"]),
+                str(small[label]),
+                "yes" if r["queries"] == small[label] else "NO",
+            ]
+        )
+    print("\nQueries per request do not depend on the data size:\n")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
