@@ -5,8 +5,12 @@
 that will receive a share, `partner_without_share` to one that will not; `outsider` is a social
 worker of another association on the same instance."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.conf import settings
+from pytest_django.plugin import blocking_manager_key
 
 from beneficiaries import services
 from mia.models import OrganisationKind, Role
@@ -17,6 +21,19 @@ from tests.mia.factories import OrganisationFactory, UserFactory
 def pytest_configure(config):
     # Tests create many accounts: a fast hasher keeps the suite quick. Nothing else changes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush of every table, which also empties the reference
+    data that migrations load (communes). Load it again, once every fixture is torn down."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in item.fixturenames:
+        communes = importlib.import_module("beneficiaries.migrations.0003_communes")
+        with item.config.stash[blocking_manager_key].unblock():
+            communes.load(apps, None)
+    return result
 
 
 @pytest.fixture
