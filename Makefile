@@ -136,5 +136,6 @@ fix: install
 	.venv/bin/ruff check --fix .
 	.venv/bin/djlint templates --reformat
 
+# e.g. make bench BENCH_ARGS="--requests 100"
 bench: install
-	@$(PY) bench/pages.py
+	@$(PY) bench/pages.py $(BENCH_ARGS)
