@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,15 +13,16 @@ from mia.permissions import access
 def home(request: HttpRequest) -> HttpResponse:
     """ "Mon portefeuille": the people this user follows. Other roles see where to go from here."""
     user = request.user
-    caseload = []
+    caseload = None
     if permissions.keeps_caseload(user):
-        caseload = (
+        caseload = Paginator(
             Person.objects.visible_to(user)
             .filter(referent=user)
             .active()
             .select_related("household__site__commune")
-            .order_by("last_name", "first_name", "pk")
-        )
+            .order_by("last_name", "first_name", "pk"),
+            settings.MIA_PAGE_SIZE,
+        ).get_page(request.GET.get("page"))
     summary = None
     if permissions.reads_figures(user):
         summary = Person.objects.visible_to(user).aggregate(
@@ -31,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "accompaniment/home.html",
         {
-            "caseload": caseload,
+            "page": caseload,
             "summary": summary,
             "keeps_caseload": permissions.keeps_caseload(user),
             "reads_person_files": permissions.reads_person_files(user),

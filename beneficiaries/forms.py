@@ -15,6 +15,7 @@ from beneficiaries.models import (
     SiteStatus,
 )
 from mia import permissions
+from mia.widgets import LongSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -162,19 +163,25 @@ class PersonFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    site = django_filters.ModelChoiceFilter(
-        label=_("Lieu de vie"), field_name="household__site", queryset=Site.objects.none()
+    # Plain choices built from one values_list query: model choice fields instantiate every
+    # site and account just to print an <option>, which costs more than the page itself.
+    site = django_filters.TypedChoiceFilter(
+        label=_("Lieu de vie"), field_name="household__site", coerce=int, widget=LongSelect
     )
     departement = django_filters.ChoiceFilter(
         label=_("Département"),
         field_name="household__site__commune__departement",
         choices=Departement.choices,
+        empty_label=_("Tous"),
     )
-    referent = django_filters.ModelChoiceFilter(
-        label=_("Référent·e"), queryset=permissions.possible_referents(None)
+    referent = django_filters.TypedChoiceFilter(
+        label=_("Référent·e"), coerce=int, widget=LongSelect
     )
     status = django_filters.ChoiceFilter(
-        label=_("Statut"), choices=PersonStatus.choices, method="filter_status"
+        label=_("Statut"),
+        choices=PersonStatus.choices,
+        method="filter_status",
+        empty_label=_("Tous"),
     )
 
     class Meta:
@@ -183,8 +190,19 @@ class PersonFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["site"].queryset = Site.objects.visible_to(user)
-        self.filters["referent"].queryset = permissions.possible_referents(user)
+        self.filters["site"].extra["choices"] = [
+            ("", _("Tous")),
+            *Site.objects.visible_to(user).order_by("name", "pk").values_list("pk", "name"),
+        ]
+        self.filters["referent"].extra["choices"] = [
+            ("", _("Tous")),
+            *(
+                (pk, f"{first} {last}".strip() or email)
+                for pk, first, last, email in permissions.possible_referents(user).values_list(
+                    "pk", "first_name", "last_name", "email"
+                )
+            ),
+        ]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -196,9 +214,14 @@ class PersonFilter(django_filters.FilterSet):
 class SiteFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Nom"), field_name="name", lookup_expr="icontains")
     departement = django_filters.ChoiceFilter(
-        label=_("Département"), field_name="commune__departement", choices=Departement.choices
+        label=_("Département"),
+        field_name="commune__departement",
+        choices=Departement.choices,
+        empty_label=_("Tous"),
     )
-    status = django_filters.ChoiceFilter(label=_("Statut"), choices=SiteStatus.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"), choices=SiteStatus.choices, empty_label=_("Tous")
+    )
 
     class Meta:
         model = Site

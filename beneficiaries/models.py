@@ -2,7 +2,8 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,10 +85,20 @@ class SiteQuerySet(models.QuerySet):
         return self.visible_to(user)
 
     def with_population(self) -> "SiteQuerySet":
+        """Latest estimate and number of households followed. Correlated subqueries rather than
+        a join and GROUP BY: PostgreSQL computes them only for the rows of the page."""
         latest = SitePopulation.objects.filter(site=OuterRef("pk")).order_by("-observed_on", "-pk")
+        households = (
+            Household.objects.filter(site=OuterRef("pk"))
+            .order_by()
+            .values("site")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return self.annotate(
             estimated_people=Subquery(latest.values("people")[:1]),
             estimated_on=Subquery(latest.values("observed_on")[:1]),
+            household_count=Coalesce(Subquery(households), 0),
         )
 
 

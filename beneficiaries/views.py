@@ -176,7 +176,6 @@ def site_list(request: HttpRequest) -> HttpResponse:
         Site.objects.visible_to(request.user)
         .select_related("commune")
         .with_population()
-        .annotate(household_count=Count("households", distinct=True))
         .order_by("name", "pk")
     )
     site_filter = SiteFilter(request.GET, queryset=sites)

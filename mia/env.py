@@ -49,7 +49,7 @@ def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
     raw = env_str(name)
     if raw and raw.split("://", 1)[0] not in schemes:
         allowed = ", ".join(f"{scheme}://" for scheme in schemes)
-        raise ImproperlyConfigured(
-            f"{name} must start with {allowed}; got {raw.split('://')[0]!r}."
-        )
+        # Never echo the value: without its scheme it may be nothing but a password.
+        scheme = raw.split("://", 1)[0] if "://" in raw else "no scheme"
+        raise ImproperlyConfigured(f"{name} must start with {allowed}; got {scheme!r}.")
     return raw

@@ -218,3 +218,19 @@ def test_household_create_rejects_another_association_site(login_as, other_assoc
 
     assert response.status_code == 200
     assert not Household.objects.filter(name="Famille Z").exists()
+
+
+def test_filter_by_site_marks_the_chosen_option(login_as, person, site):
+    response = login_as("colleague").get(reverse("beneficiaries:person_list"), {"site": site.pk})
+
+    assert [p.pk for p in response.context["page"].object_list] == [person.pk]
+    assert f'<option value="{site.pk}" selected>{site.name}</option>' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params", [{"site": "abc"}, {"referent": "999999"}, {"status": "x"}, {"page": "zz"}]
+)
+def test_nonsense_filters_answer_a_page_not_an_error(login_as, person, params):
+    response = login_as("colleague").get(reverse("beneficiaries:person_list"), params)
+
+    assert response.status_code == 200

@@ -105,3 +105,13 @@ def test_env_url_rejects_unknown_scheme_without_echoing_the_password(monkeypatch
     assert "MIA_DB must start with postgres://, postgresql://" in message
     assert "'mysql'" in message
     assert "s3cr3t" not in message
+
+
+def test_env_url_without_a_scheme_does_not_echo_the_value(monkeypatch):
+    monkeypatch.setenv("MIA_DB", "s3cret-password@db.internal/mia")
+
+    with pytest.raises(ImproperlyConfigured) as error:
+        env_url("MIA_DB", schemes=("postgres",))
+
+    assert "s3cret" not in str(error.value)
+    assert "no scheme" in str(error.value)

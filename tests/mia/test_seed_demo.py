@@ -39,8 +39,18 @@ def seed(**options) -> str:
 
 
 @pytest.fixture
-def seeded(db) -> str:
+def seeded(db, settings) -> str:
+    settings.DEBUG = True  # as under `make run`; pytest-django turns it off
     return seed()
+
+
+def test_refuses_to_load_demo_accounts_in_production_mode(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        seed()
+
+    assert not Organisation.objects.exists()
 
 
 def test_accounts_have_their_role_organisation_and_the_demo_password(seeded):

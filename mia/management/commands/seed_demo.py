@@ -1,6 +1,8 @@
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from mia import demo
 from mia.models import Organisation
@@ -26,7 +28,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale: str, if_empty: bool, **options) -> None:
-        # Demo accounts share a published password: never mix them into real data.
+        # Demo accounts share a published password: never mix them into real data, and never
+        # load them where the site runs in production mode.
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo refuse de charger des comptes de démonstration quand DJANGO_DEBUG est "
+                "désactivé (production)."
+            )
         if Organisation.objects.exists():
             if if_empty:
                 self.stdout.write("base déjà remplie")
@@ -37,6 +45,11 @@ class Command(BaseCommand):
             )
         started = time.perf_counter()
         context = demo.seed(scale=scale, log=self.stdout.write)
+        if connection.vendor == "postgresql":
+            # Fresh statistics: right after a bulk load the planner still believes the tables
+            # are empty and picks plans a hundred times slower.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.perf_counter() - started
         counts = ", ".join(f"{count} {label}" for label, count in context.counts.items())
         self.stdout.write(
