@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from beneficiaries.models import Person, Site, SiteStatus
@@ -40,3 +40,23 @@ def home(request: HttpRequest) -> HttpResponse:
             "reads_person_files": permissions.reads_person_files(user),
         },
     )
+
+
+# Placeholders until each page lands (the routes are fixed in accompaniment/urls.py).
+def _placeholder(name):
+    @access(permissions.signed_in, hide=True)
+    def view(request, *args, **kwargs):
+        raise Http404
+
+    view.__name__ = name
+    return view
+
+
+followup_create = _placeholder("followup_create")
+followup_edit = _placeholder("followup_edit")
+task_done = _placeholder("task_done")
+plan = _placeholder("plan")
+goal_create = _placeholder("goal_create")
+goal_edit = _placeholder("goal_edit")
+step_create = _placeholder("step_create")
+step_edit = _placeholder("step_edit")

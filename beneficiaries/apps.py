@@ -8,7 +8,9 @@ class BeneficiariesConfig(AppConfig):
 
     def ready(self) -> None:
         # Sites, households and people come after mia's organisations and accounts.
+        from beneficiaries import timeline_sources
         from beneficiaries.demo import people_and_places
         from mia import demo
 
         demo.register(people_and_places, order=20)
+        timeline_sources.register_sources()

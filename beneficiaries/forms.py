@@ -15,12 +15,13 @@ from beneficiaries.models import (
     SiteStatus,
 )
 from mia import permissions
+from mia.concurrency import VersionedForm
 from mia.widgets import LongSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(VersionedForm, forms.ModelForm):
     """One form for opening and editing a file. The household is fixed by the page the form is
     opened from; a person opened on their own gets a new household, on the site chosen here."""
 
@@ -56,13 +57,10 @@ class PersonForm(forms.ModelForm):
             "mail_address",
             "relationship",
             "entered_on",
-            "exited_on",
-            "exit_reason",
         ]
         widgets = {
             "birth_date": DATE_INPUT,
             "entered_on": DATE_INPUT,
-            "exited_on": DATE_INPUT,
             "mail_address": forms.Textarea(attrs={"rows": 2}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
@@ -84,8 +82,6 @@ class PersonForm(forms.ModelForm):
             self.fields["referent"].initial = self.instance.referent_id
         else:
             del self.fields["referent"]
-        if self.instance.pk is None:
-            del self.fields["exited_on"], self.fields["exit_reason"]
 
     def clean_birth_year(self):
         year = self.cleaned_data.get("birth_year")
@@ -103,7 +99,7 @@ class PersonForm(forms.ModelForm):
         return cleaned
 
 
-class HouseholdForm(forms.ModelForm):
+class HouseholdForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Household
         fields = ["name", "site"]

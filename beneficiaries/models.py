@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mia import permissions
 from mia.models import Organisation
-from mia.text import fold, fold_tokens
+from mia.text import fold, fold_tokens, sound_key, sound_keys
 
 
 class Departement(models.TextChoices):
@@ -225,8 +225,10 @@ class Household(models.Model):
         related_name="households",
         verbose_name=_("lieu de vie actuel"),
     )
+    search_text = models.CharField(max_length=200, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -238,6 +240,12 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(self.name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class HouseholdStay(models.Model):
@@ -267,6 +275,19 @@ class HouseholdStay(models.Model):
 
 
 # --- People ------------------------------------------------------------------------------------
+
+
+class Pathway(models.TextChoices):
+    """The programme's pathways, and what else a follow-up may touch. Every later app (rights,
+    French, employment, housing) files its records under these same codes."""
+
+    RIGHTS = "rights", _("Accès aux droits")
+    FRENCH = "french", _("Français")
+    EMPLOYMENT = "employment", _("Emploi")
+    HOUSING = "housing", _("Hébergement et logement")
+    HEALTH = "health", _("Santé")
+    SCHOOLING = "schooling", _("Scolarité")
+    OTHER = "other", _("Autre")
 
 
 class Sex(models.TextChoices):
@@ -342,10 +363,20 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(exited_on__isnull=True)
 
     def search(self, query: str) -> "PersonQuerySet":
-        """Every word typed must appear in one of the person's spellings, accents aside."""
+        """Every word typed must match: a spelling of the name (accents, Cyrillic and
+        transliterations aside), the household's name, a birth year, or phone digits."""
         queryset = self
         for token in fold_tokens(query)[:6]:
-            queryset = queryset.filter(search_text__contains=token)
+            if token.isdigit() and len(token) == 4:
+                queryset = queryset.filter(birth_year=int(token))
+            elif token.isdigit() and len(token) >= 5:
+                queryset = queryset.filter(phone_digits__contains=token)
+            else:
+                queryset = queryset.filter(
+                    Q(search_text__contains=token)
+                    | Q(name_keys__contains=f" {sound_key(token)}")
+                    | Q(household__search_text__contains=token)
+                )
         return queryset
 
 
@@ -377,8 +408,10 @@ class Person(models.Model):
             "Autres orthographes, nom d'usage, nom en cyrillique… séparés par des virgules."
         ),
     )
-    # Folded copy of every spelling, for accent-insensitive search (see mia.text.fold).
+    # Folded copy of every spelling, for accent-insensitive search (see mia.text.fold), and
+    # their sound keys, for spellings that differ by transliteration (mia.text.sound_keys).
     search_text = models.CharField(max_length=600, editable=False, default="")
+    name_keys = models.CharField(max_length=600, editable=False, default="")
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
@@ -393,6 +426,7 @@ class Person(models.Model):
     languages = models.JSONField(_("langues parlées"), default=list, blank=True)
     needs_interpreter = models.BooleanField(_("besoin d'interprète"), default=False)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    phone_digits = models.CharField(max_length=30, editable=False, default="")
     mail_address = models.TextField(
         _("adresse postale / domiciliation"),
         blank=True,
@@ -413,6 +447,9 @@ class Person(models.Model):
         related_name="caseload",
         verbose_name=_("référent·e"),
     )
+    # Date of the latest follow-up, kept by accompaniment.services: the caseload board counts
+    # people not seen for weeks without reading a million follow-ups.
+    last_contact_on = models.DateField(_("dernier contact"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -422,6 +459,8 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: a save based on an older version is refused (mia.concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -467,10 +506,14 @@ class Person(models.Model):
     def save(self, *args, **kwargs):
         if self.birth_date:
             self.birth_year = self.birth_date.year
-        self.search_text = fold(f"{self.first_name} {self.last_name} {self.other_names}")
+        self.phone_digits = "".join(char for char in self.phone if char.isdigit())
+        names = f"{self.first_name} {self.last_name} {self.other_names}"
+        self.search_text = fold(names)
+        self.name_keys = sound_keys(names)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text", "birth_year"}
+            derived = {"search_text", "name_keys", "phone_digits", "birth_year"}
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -541,3 +584,67 @@ class ReferentAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} → {self.referent_id} ({self.started_on})"
+
+
+class Enrolment(models.Model):
+    """One period in the programme: entry, and exit with its reason. A person who comes back
+    gets a new row; Person.entered_on/exited_on mirror the latest (beneficiaries.services)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
+    entered_on = models.DateField(_("entrée"))
+    exited_on = models.DateField(_("sortie"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("motif de sortie"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("période d'accompagnement")
+        verbose_name_plural = _("périodes d'accompagnement")
+        ordering = ["-entered_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(exited_on__isnull=True), name="one_open_enrolment"
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True, exit_reason="")
+                | Q(exited_on__isnull=False) & ~Q(exit_reason=""),
+                name="enrolment_exit_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(exited_on__isnull=True) | Q(exited_on__gte=F("entered_on")),
+                name="enrolment_exit_after_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.entered_on} → {self.exited_on or '…'}"
+
+
+class PersonMerge(models.Model):
+    """Two files found to be one person: the duplicate's rows moved to `survivor`, and what the
+    duplicate said is kept here."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges")
+    merged_person_id = models.PositiveBigIntegerField(_("dossier fusionné (n°)"))
+    snapshot = models.JSONField(_("contenu du dossier fusionné"))
+    moved = models.JSONField(_("lignes déplacées"), default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fusion de dossiers")
+        verbose_name_plural = _("fusions de dossiers")
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_person_id} → {self.survivor_id}"

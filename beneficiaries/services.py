@@ -6,6 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from beneficiaries.models import (
+    Enrolment,
+    ExitReason,
     Household,
     HouseholdStay,
     Person,
@@ -14,6 +16,7 @@ from beneficiaries.models import (
     SitePopulation,
 )
 from mia import permissions
+from mia.concurrency import save_versioned
 
 
 @transaction.atomic
@@ -42,6 +45,13 @@ def person_create(*, by, person: Person, referent=None) -> Person:
     person.organisation_id = by.organisation_id
     person.created_by = by
     person.save()
+    Enrolment.objects.create(
+        person=person,
+        entered_on=person.entered_on,
+        exited_on=person.exited_on,
+        exit_reason=person.exit_reason,
+        recorded_by=by,
+    )
     if referent is None and permissions.keeps_caseload(by):
         referent = by
     if referent is not None:
@@ -77,12 +87,42 @@ def household_create(*, by, household: Household, on: datetime.date | None = Non
 
 
 @transaction.atomic
-def person_update(*, by, person: Person, changed: list[str], referent=...) -> Person:
-    """Save the edited fields; a referent passed explicitly (None included) is assigned."""
-    person.save(update_fields=[*changed, "updated_at"])
+def person_update(
+    *, by, person: Person, changed: list[str], expected_version: int, referent=...
+) -> Person:
+    """Save the edited fields if nobody saved the file meanwhile (mia.concurrency), keeping the
+    current enrolment's entry date in step; a referent passed (None included) is assigned."""
+    save_versioned(person, expected=expected_version, update_fields=[*changed, "updated_at"])
+    if "entered_on" in changed:
+        person.enrolments.filter(exited_on__isnull=True).update(entered_on=person.entered_on)
     if referent is not ...:
         referent_assign(person=person, referent=referent, by=by)
     return person
+
+
+@transaction.atomic
+def person_exit(*, person: Person, on: datetime.date, reason: ExitReason, by) -> Enrolment:
+    """Close the person's current period in the programme."""
+    enrolment = person.enrolments.select_for_update().get(exited_on__isnull=True)
+    enrolment.exited_on, enrolment.exit_reason = on, reason
+    enrolment.full_clean()
+    enrolment.save(update_fields=["exited_on", "exit_reason"])
+    person.exited_on, person.exit_reason = on, reason
+    person.version += 1
+    person.save(update_fields=["exited_on", "exit_reason", "version", "updated_at"])
+    return enrolment
+
+
+@transaction.atomic
+def person_reenter(*, person: Person, on: datetime.date, by) -> Enrolment:
+    """Open a new period for a person who had left the programme."""
+    enrolment = Enrolment(person=person, entered_on=on, recorded_by=by)
+    enrolment.full_clean()
+    enrolment.save()
+    person.entered_on, person.exited_on, person.exit_reason = on, None, ""
+    person.version += 1
+    person.save(update_fields=["entered_on", "exited_on", "exit_reason", "version", "updated_at"])
+    return enrolment
 
 
 @transaction.atomic
@@ -98,3 +138,10 @@ def site_save(
             site=site, observed_on=on or timezone.localdate(), defaults={"people": population}
         )
     return site
+
+
+@transaction.atomic
+def household_update(*, household: Household, site: Site | None, expected_version: int) -> None:
+    """Save the household's name if nobody saved it meanwhile, then record a move of site."""
+    save_versioned(household, expected=expected_version, update_fields=["name", "updated_at"])
+    household_move(household=household, site=site)

@@ -1,17 +1,21 @@
 from django.urls import path
 
-from beneficiaries import views
+from beneficiaries import views, views_duplicates
 
 app_name = "beneficiaries"
 
 urlpatterns = [
     path("personnes/", views.person_list, name="person_list"),
     path("personnes/nouvelle/", views.person_create, name="person_create"),
+    path("personnes/doublons/", views_duplicates.duplicates, name="duplicates"),
+    path("personnes/<int:pk>/fusion/", views_duplicates.merge, name="merge"),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
+    path("personnes/<int:pk>/historique/", views.person_timeline, name="person_timeline"),
     path("menages/nouveau/", views.household_create, name="household_create"),
     path("menages/<int:pk>/", views.household_detail, name="household_detail"),
     path("menages/<int:pk>/modifier/", views.household_edit, name="household_edit"),
+    path("menages/<int:pk>/historique/", views.household_timeline, name="household_timeline"),
     path("sites/", views.site_list, name="site_list"),
     path("sites/nouveau/", views.site_create, name="site_create"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),

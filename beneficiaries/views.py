@@ -7,10 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from beneficiaries import services
+from beneficiaries import services, timeline
 from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFilter, SiteForm
-from beneficiaries.models import Household, Person, Relationship, Site
+from beneficiaries.models import Household, Pathway, Person, Relationship, Site
 from mia import permissions
+from mia.concurrency import ConflictError
 from mia.permissions import access
 
 
@@ -56,6 +57,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "relatives": relatives,
             "assignments": assignments,
             "can_edit": permissions.can_edit_person(request.user, person),
+            "can_log": permissions.reads_notes(request.user),
+            "can_coordinate": permissions.assigns_referents(request.user),
         },
     )
 
@@ -101,11 +104,19 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         referent = ...
         if "referent" in form.changed_data:
             referent = form.cleaned_data["referent"]
-        services.person_update(
-            by=request.user, person=form.save(commit=False), changed=changed, referent=referent
-        )
-        messages.success(request, _("Le dossier a été mis à jour."))
-        return redirect("beneficiaries:person_detail", pk=person.pk)
+        try:
+            services.person_update(
+                by=request.user,
+                person=form.save(commit=False),
+                changed=changed,
+                expected_version=form.expected_version,
+                referent=referent,
+            )
+        except ConflictError as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            messages.success(request, _("Le dossier a été mis à jour."))
+            return redirect("beneficiaries:person_detail", pk=person.pk)
     return render(
         request, "beneficiaries/person_form.html", {"form": form, "household": person.household}
     )
@@ -150,10 +161,15 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         household = form.save(commit=False)
         new_site = household.site
         household.site_id = previous_site_id
-        household.save(update_fields=["name", "updated_at"])
-        services.household_move(household=household, site=new_site)
-        messages.success(request, _("Le ménage a été mis à jour."))
-        return redirect("beneficiaries:household_detail", pk=household.pk)
+        try:
+            services.household_update(
+                household=household, site=new_site, expected_version=form.expected_version
+            )
+        except ConflictError as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            messages.success(request, _("Le ménage a été mis à jour."))
+            return redirect("beneficiaries:household_detail", pk=household.pk)
     return render(request, "beneficiaries/household_form.html", {"form": form})
 
 
@@ -231,3 +247,46 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Le lieu de vie a été mis à jour."))
         return redirect("beneficiaries:site_detail", pk=site.pk)
     return render(request, "beneficiaries/site_form.html", {"form": form, "site": site})
+
+
+# --- Timeline ----------------------------------------------------------------------------------
+
+TIMELINE_PAGE = 50
+TIMELINE_MAX = 1000
+
+
+def _timeline(request: HttpRequest, *, person_ids, context: dict) -> HttpResponse:
+    pathway = request.GET.get("parcours", "")
+    if pathway not in Pathway.values:
+        pathway = ""
+    try:
+        shown = min(max(int(request.GET.get("nombre", TIMELINE_PAGE)), 1), TIMELINE_MAX)
+    except ValueError:
+        shown = TIMELINE_PAGE
+    entries = timeline.entries(
+        user=request.user, person_ids=person_ids, pathway=pathway, limit=shown + 1
+    )
+    return render(
+        request,
+        "beneficiaries/timeline.html",
+        {
+            **context,
+            "entries": entries[:shown],
+            "more": shown + TIMELINE_PAGE if len(entries) > shown else None,
+            "pathway": pathway,
+            "pathways": Pathway.choices,
+        },
+    )
+
+
+@access(permissions.reads_person_files, hide=True)
+def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    return _timeline(request, person_ids=[person.pk], context={"person": person})
+
+
+@access(permissions.reads_person_files, hide=True)
+def household_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk)
+    person_ids = list(household.members.values_list("pk", flat=True))
+    return _timeline(request, person_ids=person_ids, context={"household": household})

@@ -25,6 +25,11 @@ class Organisation(models.Model):
     email = models.EmailField(_("courriel de contact"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
+    follow_up_alert_weeks = models.PositiveSmallIntegerField(
+        _("alerte sans suivi après (semaines)"),
+        default=4,
+        help_text=_("Une personne sans entretien depuis ce nombre de semaines est signalée."),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:

@@ -31,3 +31,31 @@ def fold(text: str) -> str:
 
 def fold_tokens(text: str) -> list[str]:
     return [token for token in fold(text).split(" ") if token]
+
+
+# Spellings that sound alike once folded: transliterations of one Cyrillic or Romanian name
+# (Shterev / Sterev / Schterew, Tsvetan / Cvetan / Zwetan, Mihai / Mihay). Longest first.
+_SOUNDS = [
+    ("sch", "s"), ("tsch", "c"), ("tch", "c"), ("sh", "s"), ("ch", "c"), ("ts", "c"),
+    ("tz", "c"), ("zh", "j"), ("dj", "j"), ("ph", "f"), ("th", "t"), ("ck", "c"), ("ks", "x"),
+    ("ff", "v"), ("w", "v"), ("y", "i"), ("j", "i"), ("k", "c"), ("q", "c"), ("z", "c"),
+    ("h", ""),
+]  # fmt: skip
+_SOUNDS_RE = re.compile(
+    "|".join(re.escape(a) for a, _ in sorted(_SOUNDS, key=lambda p: -len(p[0])))
+)
+_SOUNDS_MAP = dict(_SOUNDS)
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def sound_key(token: str) -> str:
+    """A rough phonetic key of a folded word: 'shterev', 'sterev', 'schterew' give 'sterev'."""
+    key = _SOUNDS_RE.sub(lambda match: _SOUNDS_MAP[match.group(0)], token)
+    return _DOUBLED.sub(r"\1", key)
+
+
+def sound_keys(text: str) -> str:
+    """Every word's key, each wrapped in spaces so that a search matches whole keys or prefixes
+    with a plain substring test: ' stefan ionescu '."""
+    keys = [sound_key(token) for token in fold_tokens(text)]
+    return f" {' '.join(key for key in keys if key)} " if keys else ""

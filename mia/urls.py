@@ -11,6 +11,7 @@ admin.site.site_title = "MIA"
 urlpatterns = [
     path("", home, name="home"),
     path("", include("beneficiaries.urls")),
+    path("", include("accompaniment.urls")),
     path("equipe/", views.team_list, name="team_list"),
     path("equipe/nouveau/", views.team_invite, name="team_invite"),
     path("sante/", health, name="health"),

@@ -1,0 +1,114 @@
+"""What accompaniment adds to the timeline: follow-ups, tasks, goals and steps of the plan.
+Notes appear only to those who read notes (mia.permissions.reads_notes)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accompaniment.models import FollowUp, Goal, GoalStatus, Step, Task
+from beneficiaries.timeline import Entry, TimelineQuery, register
+from mia import permissions
+
+
+def follow_ups(query: TimelineQuery):
+    rows = (
+        FollowUp.objects.filter(participants__id__in=query.person_ids)
+        .distinct()
+        .select_related("author", "person")
+        .order_by("-date", "-pk")
+    )
+    if query.pathway:
+        rows = rows.filter(pathways__includes=query.pathway)
+    show_notes = permissions.reads_notes(query.user)
+    return [
+        Entry(
+            date=row.date,
+            rank=(10, row.pk),
+            kind="follow_up",
+            title=_("Entretien — %(place)s") % {"place": row.get_place_display()},
+            detail=row.note if show_notes else "",
+            pathways=tuple(row.pathways),
+            who=str(row.author or ""),
+            url=reverse("beneficiaries:person_detail", args=[row.person_id]),
+        )
+        for row in rows[: query.limit]
+    ]
+
+
+def tasks(query: TimelineQuery):
+    if not permissions.reads_notes(query.user):
+        return []
+    rows = (
+        Task.objects.filter(person_id__in=query.person_ids)
+        .select_related("person", "assigned_to")
+        .order_by("-due_on", "-pk")
+    )
+    if query.pathway:
+        rows = rows.filter(pathway=query.pathway)
+    return [
+        Entry(
+            date=row.done_on or row.due_on,
+            rank=(11, row.pk),
+            kind="task_done" if row.done_on else "task",
+            title=(_("Fait : %(title)s") if row.done_on else _("À faire : %(title)s"))
+            % {"title": row.title},
+            pathways=(row.pathway,) if row.pathway else (),
+            who=str(row.person),
+        )
+        for row in rows[: query.limit]
+    ]
+
+
+def plan(query: TimelineQuery):
+    goals = Goal.objects.filter(person_id__in=query.person_ids).select_related("person")
+    steps = Step.objects.filter(goal__person_id__in=query.person_ids, done_on__isnull=False)
+    if query.pathway:
+        goals = goals.filter(pathway=query.pathway)
+        steps = steps.filter(goal__pathway=query.pathway)
+    entries = []
+    for goal in goals.order_by("-created_at", "-pk")[: query.limit]:
+        url = reverse("accompaniment:plan", args=[goal.person_id])
+        entries.append(
+            Entry(
+                date=goal.created_at.date(),
+                rank=(12, goal.pk),
+                kind="goal",
+                title=_("Objectif fixé : %(title)s") % {"title": goal.title},
+                pathways=(goal.pathway,),
+                who=str(goal.person),
+                url=url,
+            )
+        )
+        if goal.closed_on:
+            label = _("Objectif atteint : %(title)s")
+            if goal.status == GoalStatus.ABANDONED:
+                label = _("Objectif abandonné : %(title)s")
+            entries.append(
+                Entry(
+                    date=goal.closed_on,
+                    rank=(12, goal.pk),
+                    kind="goal_closed",
+                    title=label % {"title": goal.title},
+                    pathways=(goal.pathway,),
+                    who=str(goal.person),
+                    url=url,
+                )
+            )
+    for step in steps.select_related("goal__person").order_by("-done_on", "-pk")[: query.limit]:
+        entries.append(
+            Entry(
+                date=step.done_on,
+                rank=(13, step.pk),
+                kind="step",
+                title=_("Étape franchie : %(title)s") % {"title": step.title},
+                pathways=(step.goal.pathway,),
+                who=str(step.goal.person),
+                url=reverse("accompaniment:plan", args=[step.goal.person_id]),
+            )
+        )
+    return entries
+
+
+def register_sources() -> None:
+    register("accompaniment.follow_ups", follow_ups)
+    register("accompaniment.tasks", tasks)
+    register("accompaniment.plan", plan)
