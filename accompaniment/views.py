@@ -1,28 +1,122 @@
-from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Social workers' daily pages: the home page with "my week" and the caseload, follow-ups,
+tasks, and the projet personnalisé."""
 
-from beneficiaries.models import Person, Site, SiteStatus
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accompaniment import services
+from accompaniment.forms import FollowUpEditForm, FollowUpForm, GoalForm, StepForm
+from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
+from beneficiaries.models import Pathway, Person, Site, SiteStatus
 from mia import permissions
+from mia.concurrency import ConflictError
 from mia.permissions import access
+
+# Each list of "my week" shows this many rows at most: a week's work, not an archive.
+MY_WEEK_LIMIT = 20
+PLAN_HISTORY_LIMIT = 100
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go back after a form: the page it was opened from, if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _end_of_week(today: datetime.date) -> datetime.date:
+    return today + datetime.timedelta(days=6 - today.weekday())
+
+
+# --- Home --------------------------------------------------------------------------------------
+
+
+def _my_week(user, caseload, *, today: datetime.date, has_caseload: bool) -> dict:
+    """What is due by Sunday (or overdue), and who has not been seen for a while."""
+    end = _end_of_week(today)
+    tasks = list(
+        Task.objects.visible_to(user)
+        .filter(assigned_to=user, done_on__isnull=True, due_on__lte=end)
+        .select_related("person")
+        .order_by("due_on", "pk")[: MY_WEEK_LIMIT + 1]
+    )
+    steps, not_seen, weeks = [], [], None
+    # A coordinator with no caseload still gets the tasks of the follow-ups they logged.
+    if has_caseload:
+        steps = list(
+            Step.objects.filter(
+                goal__person__in=caseload,
+                goal__status__in=[GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS],
+                done_on__isnull=True,
+                due_on__lte=end,
+            )
+            .select_related("goal__person")
+            .order_by("due_on", "pk")[: MY_WEEK_LIMIT + 1]
+        )
+        weeks = user.organisation.follow_up_alert_weeks
+        not_seen = list(
+            caseload.filter(_not_seen_since(today, weeks)).order_by(
+                F("last_contact_on").asc(nulls_first=True), "last_name", "first_name", "pk"
+            )[: MY_WEEK_LIMIT + 1]
+        )
+    return {
+        "today": today,
+        "end": end,
+        "tasks": tasks[:MY_WEEK_LIMIT],
+        "more_tasks": len(tasks) > MY_WEEK_LIMIT,
+        "steps": steps[:MY_WEEK_LIMIT],
+        "more_steps": len(steps) > MY_WEEK_LIMIT,
+        "not_seen": not_seen[:MY_WEEK_LIMIT],
+        "more_not_seen": len(not_seen) > MY_WEEK_LIMIT,
+        "weeks": weeks,
+    }
+
+
+def _not_seen_since(today: datetime.date, weeks: int) -> Q:
+    # Never seen counts too: a new person waits for a first entretien.
+    return Q(last_contact_on__isnull=True) | Q(
+        last_contact_on__lt=today - datetime.timedelta(weeks=weeks)
+    )
 
 
 @access(permissions.signed_in)
 def home(request: HttpRequest) -> HttpResponse:
-    """ "Mon portefeuille": the people this user follows. Other roles see where to go from here."""
+    """ "Mon portefeuille": my week (tasks, steps, people to see again), then the people this
+    user follows. Other roles see where to go from here."""
     user = request.user
-    caseload = None
+    caseload = week = None
+    to_see_again = False
     if permissions.keeps_caseload(user):
+        today = timezone.localdate()
+        mine = Person.objects.visible_to(user).filter(referent=user).active()
+        listed = mine
+        to_see_again = request.GET.get("a_revoir") == "1"
+        if to_see_again:
+            listed = mine.filter(_not_seen_since(today, user.organisation.follow_up_alert_weeks))
         caseload = Paginator(
-            Person.objects.visible_to(user)
-            .filter(referent=user)
-            .active()
-            .select_related("household__site__commune")
-            .order_by("last_name", "first_name", "pk"),
+            listed.select_related("household__site__commune").order_by(
+                "last_name", "first_name", "pk"
+            ),
             settings.MIA_PAGE_SIZE,
         ).get_page(request.GET.get("page"))
+        week = _my_week(
+            user, mine, today=today, has_caseload=to_see_again or caseload.paginator.count > 0
+        )
     summary = None
     if permissions.reads_figures(user):
         summary = Person.objects.visible_to(user).aggregate(
@@ -35,6 +129,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "accompaniment/home.html",
         {
             "page": caseload,
+            "week": week,
+            "to_see_again": to_see_again,
             "summary": summary,
             "keeps_caseload": permissions.keeps_caseload(user),
             "reads_person_files": permissions.reads_person_files(user),
@@ -42,21 +138,276 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-# Placeholders until each page lands (the routes are fixed in accompaniment/urls.py).
-def _placeholder(name):
-    @access(permissions.signed_in, hide=True)
-    def view(request, *args, **kwargs):
+# --- Follow-ups --------------------------------------------------------------------------------
+
+
+def _draft_key(person: Person) -> str:
+    # The browser keeps the draft under the person's id, never their name (static/js/draft.js).
+    return f"followup:{person.pk}"
+
+
+@access(permissions.reads_notes, hide=True)
+def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    form = FollowUpForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.follow_up_create(
+                person=person,
+                by=request.user,
+                date=data["date"],
+                place=data["place"],
+                pathways=data["pathways"],
+                note=data["note"],
+                participants=data["participants"],
+                next_step=data["next_step"] or None,
+                next_step_due=data["next_step_due"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            message = _("L'entretien est enregistré.")
+            if data["next_step"]:
+                message = _(
+                    "L'entretien est enregistré, et la prochaine étape ajoutée à vos tâches."
+                )
+            # The tag tells the next page which browser draft the server now holds.
+            messages.success(request, message, extra_tags=f"draft:{_draft_key(person)}")
+            default = reverse("beneficiaries:person_detail", args=[person.pk])
+            return redirect(_next_url(request, default))
+    return render(
+        request,
+        "accompaniment/followup_form.html",
+        {
+            "form": form,
+            "person": person,
+            "draft_key": _draft_key(person),
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+@access(permissions.reads_notes, hide=True)
+def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(
+        FollowUp.objects.visible_to(request.user).select_related("person", "author"), pk=pk
+    )
+    if not permissions.can_edit_follow_up(request.user, follow_up):
+        raise PermissionDenied
+    person = follow_up.person
+    done_url = reverse("beneficiaries:person_detail", args=[person.pk])
+    if request.method == "POST" and "delete" in request.POST:
+        services.follow_up_delete(follow_up=follow_up, by=request.user)
+        messages.success(request, _("L'entretien a été supprimé."))
+        return redirect(done_url)
+    form = FollowUpEditForm(request.POST or None, follow_up=follow_up)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.follow_up_update(
+                follow_up=follow_up,
+                by=request.user,
+                date=data["date"],
+                place=data["place"],
+                pathways=data["pathways"],
+                note=data["note"],
+                participants=data["participants"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("L'entretien a été corrigé."))
+            return redirect(done_url)
+    return render(
+        request,
+        "accompaniment/followup_form.html",
+        {"form": form, "person": person, "follow_up": follow_up},
+    )
+
+
+# --- Tasks -------------------------------------------------------------------------------------
+
+
+@access(permissions.reads_notes, hide=True)
+@require_POST
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(Task.objects.visible_to(request.user).select_related("person"), pk=pk)
+    if not permissions.can_complete_task(request.user, task):
         raise Http404
+    services.task_done(task=task, by=request.user)
+    if request.htmx:
+        return render(
+            request,
+            "accompaniment/partials/task_row.html",
+            {"task": task, "today": timezone.localdate()},
+        )
+    messages.success(request, _("La tâche est faite."))
+    return redirect(_next_url(request, reverse("home")))
 
-    view.__name__ = name
-    return view
+
+# --- Projet personnalisé -----------------------------------------------------------------------
 
 
-followup_create = _placeholder("followup_create")
-followup_edit = _placeholder("followup_edit")
-task_done = _placeholder("task_done")
-plan = _placeholder("plan")
-goal_create = _placeholder("goal_create")
-goal_edit = _placeholder("goal_edit")
-step_create = _placeholder("step_create")
-step_edit = _placeholder("step_edit")
+def _field_label(model, field: str) -> str:
+    return str(model._meta.get_field(field).verbose_name).capitalize()
+
+
+def _history(rows: list[PlanChange], goals: list[Goal]) -> list[dict]:
+    """History rows as sentences: who, when, what (goal or step, by its title), and each
+    field's old and new value as they were shown then."""
+    step_titles = {step.pk: step.title for goal in goals for step in goal.steps.all()}
+    for row in rows:
+        if row.step_id_value and "title" in row.changes:
+            old, new = row.changes["title"]
+            step_titles.setdefault(row.step_id_value, new or old)
+    items = []
+    for row in rows:
+        model = Step if row.step_id_value else Goal
+        if row.step_id_value:
+            subject = _("étape « %(title)s »") % {
+                "title": step_titles.get(row.step_id_value, row.step_id_value)
+            }
+        else:
+            subject = _("objectif « %(title)s »") % {"title": row.goal.title}
+        items.append(
+            {
+                "row": row,
+                "subject": subject,
+                "changes": [
+                    (_field_label(model, field), old, new)
+                    for field, (old, new) in row.changes.items()
+                ],
+            }
+        )
+    return items
+
+
+def _editable_person(request: HttpRequest, person: Person) -> None:
+    if not permissions.can_edit_person(request.user, person):
+        raise PermissionDenied
+
+
+def _plan_url(goal: Goal) -> str:
+    return reverse("accompaniment:plan", args=[goal.person_id]) + f"#objectif-{goal.pk}"
+
+
+@access(permissions.reads_person_files, hide=True)
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    steps = Step.objects.order_by(F("due_on").asc(nulls_last=True), "pk")
+    goals = list(
+        Goal.objects.visible_to(request.user)
+        .filter(person=person)
+        .prefetch_related(Prefetch("steps", queryset=steps))
+        .order_by("created_at", "pk")
+    )
+    by_pathway = {code: [] for code in Pathway.values}
+    for goal in goals:
+        by_pathway[goal.pathway].append(goal)
+    sections = [
+        (code, label, by_pathway[code]) for code, label in Pathway.choices if by_pathway[code]
+    ]
+    history = list(
+        PlanChange.objects.filter(goal__person=person).select_related("goal", "by")[
+            :PLAN_HISTORY_LIMIT
+        ]
+    )
+    return render(
+        request,
+        "accompaniment/plan.html",
+        {
+            "person": person,
+            "sections": sections,
+            "history": _history(history, goals),
+            "can_edit": permissions.can_edit_person(request.user, person),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@access(permissions.keeps_caseload, hide=True)
+def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    _editable_person(request, person)
+    pathway = request.GET.get("parcours")
+    form = GoalForm(
+        request.POST or None, initial={"pathway": pathway if pathway in Pathway.values else None}
+    )
+    if request.method == "POST" and form.is_valid():
+        goal = services.goal_create(goal=form.save(commit=False), person=person, by=request.user)
+        messages.success(request, _("L'objectif est ajouté au projet."))
+        return redirect(_plan_url(goal))
+    return render(request, "accompaniment/goal_form.html", {"form": form, "person": person})
+
+
+@access(permissions.keeps_caseload, hide=True)
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_object_or_404(Goal.objects.visible_to(request.user).select_related("person"), pk=pk)
+    _editable_person(request, goal.person)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_update(
+                goal=form.save(commit=False),
+                by=request.user,
+                expected_version=form.expected_version,
+            )
+        except ConflictError as conflict:
+            form.show_conflict(conflict.current)
+        else:
+            messages.success(request, _("L'objectif est mis à jour."))
+            return redirect(_plan_url(goal))
+    return render(
+        request,
+        "accompaniment/goal_form.html",
+        {"form": form, "person": goal.person, "goal": goal},
+    )
+
+
+@access(permissions.keeps_caseload, hide=True)
+def step_create(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_object_or_404(Goal.objects.visible_to(request.user).select_related("person"), pk=pk)
+    _editable_person(request, goal.person)
+    form = StepForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.step_create(step=form.save(commit=False), goal=goal, by=request.user)
+        messages.success(request, _("L'étape est ajoutée."))
+        return redirect(_plan_url(goal))
+    return render(
+        request,
+        "accompaniment/step_form.html",
+        {"form": form, "person": goal.person, "goal": goal},
+    )
+
+
+@access(permissions.keeps_caseload, hide=True)
+def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a step; the plan's "done" and "delete" buttons post here with an `action`."""
+    step = get_object_or_404(
+        Step.objects.filter(goal__in=Goal.objects.visible_to(request.user)).select_related(
+            "goal__person"
+        ),
+        pk=pk,
+    )
+    goal = step.goal
+    _editable_person(request, goal.person)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "done":
+        services.step_done(step=step, by=request.user)
+        messages.success(request, _("L'étape est faite."))
+        return redirect(_plan_url(goal))
+    if action == "delete":
+        services.step_delete(step=step, by=request.user)
+        messages.success(request, _("L'étape est supprimée."))
+        return redirect(_plan_url(goal))
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        services.step_update(step=form.save(commit=False), by=request.user)
+        messages.success(request, _("L'étape est mise à jour."))
+        return redirect(_plan_url(goal))
+    return render(
+        request,
+        "accompaniment/step_form.html",
+        {"form": form, "person": goal.person, "goal": goal, "step": step},
+    )

@@ -116,6 +116,20 @@ def can_edit_site(user, site) -> bool:
     return edits_sites(user) and site.organisation_id == user.organisation_id
 
 
+def can_edit_follow_up(user, follow_up) -> bool:
+    """Its author corrects a follow-up; a coordinator any follow-up of the organisation."""
+    if not reads_notes(user) or follow_up.organisation_id != user.organisation_id:
+        return False
+    return edits_all_files(user) or follow_up.author_id == user.pk
+
+
+def can_complete_task(user, task) -> bool:
+    """Whoever the task is assigned to ticks it off; a coordinator any task of the organisation."""
+    if not reads_notes(user) or task.organisation_id != user.organisation_id:
+        return False
+    return edits_all_files(user) or task.assigned_to_id == user.pk
+
+
 def access(rule: Rule, *, hide: bool = False):
     """Declare who may use a view. Anonymous visitors go to the login page; a signed-in user the
     rule refuses gets 403, or 404 with hide=True (pages about one person must not reveal that

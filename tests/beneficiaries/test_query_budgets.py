@@ -50,8 +50,10 @@ def sized(request, association, referent, colleague):
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
 def test_caseload(login_as, sized, django_assert_num_queries):
     client = login_as("referent")
-    # + count and page of the caseload with household, site and commune joined.
-    with django_assert_num_queries(4):
+    # + count and page of the caseload with household, site and commune joined; "my week"
+    #   (accompaniment.views.home): my tasks, steps due in my caseload, the organisation's
+    #   alert delay, people not seen since.
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
     assert response.context["page"].paginator.count == len(sized)
 
@@ -59,8 +61,9 @@ def test_caseload(login_as, sized, django_assert_num_queries):
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
 def test_coordinator_home(login_as, sized, django_assert_num_queries):
     client = login_as("coordinator")
-    # + caseload count (empty, so no page), figures on people, count of open sites.
-    with django_assert_num_queries(5):
+    # + caseload count (empty, so no page), my tasks ("my week": no caseload, so no steps nor
+    #   people to see again), figures on people, count of open sites.
+    with django_assert_num_queries(6):
         response = client.get(reverse("home"))
     assert response.context["summary"]["active"] == len(sized)
 

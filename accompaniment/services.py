@@ -1,0 +1,281 @@
+"""Writes of the daily accompaniment: follow-ups and their next steps, tasks, the projet
+personnalisé and its history. Views, the demo loader and later imports all call these."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, DateField, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
+from beneficiaries.models import Person
+from mia.concurrency import save_versioned
+
+CLOSED_STATUSES = {GoalStatus.ACHIEVED, GoalStatus.ABANDONED}
+
+
+# --- Follow-ups --------------------------------------------------------------------------------
+
+
+def _participants(
+    person: Person, participants: Iterable[Person], already: set[int] = frozenset()
+) -> list[Person]:
+    """The person of the file, then the other members present. Only members of the person's
+    household may be recorded (or kept, `already`, when a follow-up is corrected after a move):
+    a follow-up must not put someone else's name in this file."""
+    others = {p.pk: p for p in participants if p.pk != person.pk}
+    for other in others.values():
+        if other.pk in already:
+            continue
+        if person.household_id is None or other.household_id != person.household_id:
+            raise ValidationError(_("Seules les personnes du ménage peuvent être présentes."))
+    return [person, *others.values()]
+
+
+def _check_date(date: datetime.date) -> None:
+    if date > timezone.localdate():
+        raise ValidationError(_("La date ne peut pas être dans le futur."))
+
+
+def _raise_last_contact(person_ids: list[int], date: datetime.date) -> None:
+    """last_contact_on = max(current, date) for every participant, in one UPDATE. GREATEST
+    with NULL differs between databases (PostgreSQL ignores it, SQLite returns NULL): the
+    never-seen case is spelled out."""
+    Person.objects.filter(pk__in=person_ids).update(
+        last_contact_on=Case(
+            When(last_contact_on__isnull=True, then=Value(date)),
+            default=Greatest(F("last_contact_on"), Value(date)),
+            output_field=DateField(),
+        )
+    )
+
+
+def _recompute_last_contact(person_ids: Iterable[int]) -> None:
+    """After a follow-up was moved or deleted: the date of each person's latest follow-up
+    attended (None if none is left), in one UPDATE."""
+    latest = (
+        FollowUp.objects.filter(participants=OuterRef("pk")).order_by("-date").values("date")[:1]
+    )
+    Person.objects.filter(pk__in=set(person_ids)).update(last_contact_on=Subquery(latest))
+
+
+@transaction.atomic
+def follow_up_create(
+    *,
+    person: Person,
+    by,
+    date: datetime.date,
+    place: str,
+    pathways: list[str],
+    note: str,
+    participants: Iterable[Person],
+    next_step: str | None = None,
+    next_step_due: datetime.date | None = None,
+) -> FollowUp:
+    """Record an entretien with `person` (and the household members present), bring their
+    last contact date forward, and turn the next step, if any, into a task of the author."""
+    _check_date(date)
+    present = _participants(person, participants)
+    if next_step and next_step_due is None:
+        raise ValidationError(_("Indiquez pour quand est la prochaine étape."))
+    follow_up = FollowUp.objects.create(
+        organisation_id=person.organisation_id,
+        person=person,
+        author=by,
+        date=date,
+        place=place,
+        pathways=list(pathways),
+        note=note,
+    )
+    follow_up.participants.set(present)
+    _raise_last_contact([p.pk for p in present], date)
+    if next_step:
+        Task.objects.create(
+            organisation_id=person.organisation_id,
+            person=person,
+            title=next_step,
+            # A task has one pathway: the follow-up's, when it touched only one.
+            pathway=pathways[0] if len(pathways) == 1 else "",
+            due_on=next_step_due,
+            assigned_to=by,
+            created_by=by,
+            follow_up=follow_up,
+        )
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_update(
+    *,
+    follow_up: FollowUp,
+    by,
+    date: datetime.date,
+    place: str,
+    pathways: list[str],
+    note: str,
+    participants: Iterable[Person],
+) -> FollowUp:
+    """Correct a follow-up; the last contact date of everyone it concerned, before or after,
+    is recomputed when its date or its participants change."""
+    _check_date(date)
+    before = set(follow_up.participants.values_list("pk", flat=True))
+    present = _participants(follow_up.person, participants, already=before)
+    after = {p.pk for p in present}
+    moved = date != follow_up.date
+    follow_up.date, follow_up.place, follow_up.pathways, follow_up.note = (
+        date,
+        place,
+        list(pathways),
+        note,
+    )
+    follow_up.save(update_fields=["date", "place", "pathways", "note", "updated_at"])
+    if before != after:
+        follow_up.participants.set(present)
+    if moved or before != after:
+        _recompute_last_contact(before | after)
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_delete(*, follow_up: FollowUp, by) -> None:
+    """Delete a follow-up logged by mistake. Its next step stays a task (unlinked)."""
+    person_ids = list(follow_up.participants.values_list("pk", flat=True))
+    follow_up.delete()
+    _recompute_last_contact(person_ids)
+
+
+# --- Tasks -------------------------------------------------------------------------------------
+
+
+def task_done(*, task: Task, by, on: datetime.date | None = None) -> Task:
+    """Mark a task done; done twice keeps the first date."""
+    if task.done_on is None:
+        task.done_on = on or timezone.localdate()
+        task.save(update_fields=["done_on"])
+    return task
+
+
+# --- Projet personnalisé -----------------------------------------------------------------------
+
+GOAL_FIELDS = ["title", "pathway", "status", "closed_on"]
+STEP_FIELDS = ["title", "who", "due_on", "done_on"]
+
+
+def _shown(instance, field: str):
+    """A value as users read it, kept in the history even if labels or rows change later."""
+    value = getattr(instance, field)
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    display = getattr(instance, f"get_{field}_display", None)
+    return str(display()) if display else str(value)
+
+
+def _diff(before: dict, instance, fields: list[str]) -> dict:
+    after = {field: _shown(instance, field) for field in fields}
+    return {
+        field: [before[field], after[field]] for field in fields if before[field] != after[field]
+    }
+
+
+def _snapshot(instance, fields: list[str]) -> dict:
+    return {field: _shown(instance, field) for field in fields}
+
+
+def _set_closed_on(goal: Goal, previous_status: str | None) -> None:
+    if goal.status not in CLOSED_STATUSES:
+        goal.closed_on = None
+    elif goal.status != previous_status:
+        goal.closed_on = timezone.localdate()
+
+
+@transaction.atomic
+def goal_create(*, goal: Goal, person: Person, by) -> Goal:
+    goal.person = person
+    goal.organisation_id = person.organisation_id
+    goal.created_by = by
+    _set_closed_on(goal, None)
+    goal.save()
+    PlanChange.objects.create(
+        goal=goal,
+        action=PlanChange.Action.CREATED,
+        changes=_diff(dict.fromkeys(GOAL_FIELDS), goal, GOAL_FIELDS),
+        by=by,
+    )
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, by, expected_version: int) -> Goal:
+    """Save the edited goal if nobody saved it meanwhile (mia.concurrency.ConflictError
+    otherwise). Achieving or abandoning it dates its closing; reopening clears the date."""
+    stored = Goal.objects.select_for_update().get(pk=goal.pk)
+    before = _snapshot(stored, GOAL_FIELDS)
+    _set_closed_on(goal, stored.status)
+    save_versioned(goal, expected=expected_version, update_fields=[*GOAL_FIELDS, "updated_at"])
+    changes = _diff(before, goal, GOAL_FIELDS)
+    if changes:
+        PlanChange.objects.create(
+            goal=goal, action=PlanChange.Action.UPDATED, changes=changes, by=by
+        )
+    return goal
+
+
+@transaction.atomic
+def step_create(*, step: Step, goal: Goal, by) -> Step:
+    step.goal = goal
+    step.save()
+    PlanChange.objects.create(
+        goal=goal,
+        step_id_value=step.pk,
+        action=PlanChange.Action.CREATED,
+        changes=_diff(dict.fromkeys(STEP_FIELDS), step, STEP_FIELDS),
+        by=by,
+    )
+    return step
+
+
+@transaction.atomic
+def step_update(*, step: Step, by) -> Step:
+    stored = Step.objects.select_for_update().get(pk=step.pk)
+    before = _snapshot(stored, STEP_FIELDS)
+    step.save(update_fields=[*STEP_FIELDS, "updated_at"])
+    changes = _diff(before, step, STEP_FIELDS)
+    if changes:
+        PlanChange.objects.create(
+            goal_id=step.goal_id,
+            step_id_value=step.pk,
+            action=PlanChange.Action.UPDATED,
+            changes=changes,
+            by=by,
+        )
+    return step
+
+
+def step_done(*, step: Step, by, on: datetime.date | None = None) -> Step:
+    if step.done_on is not None:
+        return step
+    step.done_on = on or timezone.localdate()
+    return step_update(step=step, by=by)
+
+
+@transaction.atomic
+def step_delete(*, step: Step, by) -> None:
+    """Delete a step; what it said stays in the history of its goal."""
+    PlanChange.objects.create(
+        goal_id=step.goal_id,
+        step_id_value=step.pk,
+        action=PlanChange.Action.DELETED,
+        changes={
+            field: [old, None]
+            for field, old in _snapshot(step, STEP_FIELDS).items()
+            if old is not None
+        },
+        by=by,
+    )
+    step.delete()
