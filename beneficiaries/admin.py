@@ -9,10 +9,36 @@ from beneficiaries.models import (
     Site,
     SitePopulation,
 )
+from mia import permissions
+from mia.admin import RoleAdmin
+
+
+class OrganisationScopedAdmin(admin.ModelAdmin):
+    """An administrator sees the rows of their own organisation only, as on every other page
+    (visible_to). Files are read-only here: their writes go through beneficiaries.services,
+    which keep the histories (referents, places, periods in the programme)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request) & self.model.objects.visible_to(request.user)
+
+    def has_module_permission(self, request):
+        return permissions.administers(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.administers(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(RoleAdmin):
     list_display = ["insee", "name", "departement", "merged_into"]
     list_filter = ["departement"]
     search_fields = ["insee", "name"]
@@ -24,28 +50,24 @@ class SitePopulationInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "commune", "status", "organisation"]
-    list_filter = ["status", "kind", "commune__departement", "organisation"]
-    list_select_related = ["commune", "organisation"]
+class SiteAdmin(OrganisationScopedAdmin):
+    list_display = ["name", "kind", "commune", "status"]
+    list_filter = ["status", "kind", "commune__departement"]
+    list_select_related = ["commune"]
     search_fields = ["name", "address"]
-    autocomplete_fields = ["commune"]
     inlines = [SitePopulationInline]
 
 
 class HouseholdStayInline(admin.TabularInline):
     model = HouseholdStay
     extra = 0
-    autocomplete_fields = ["site"]
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ["name", "site", "organisation"]
-    list_select_related = ["site", "organisation"]
-    list_filter = ["organisation"]
+class HouseholdAdmin(OrganisationScopedAdmin):
+    list_display = ["name", "site"]
+    list_select_related = ["site"]
     search_fields = ["name"]
-    autocomplete_fields = ["site"]
     inlines = [HouseholdStayInline]
 
 
@@ -53,16 +75,12 @@ class ReferentAssignmentInline(admin.TabularInline):
     model = ReferentAssignment
     fk_name = "person"
     extra = 0
-    autocomplete_fields = ["referent"]
-    readonly_fields = ["assigned_by", "created_at"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(OrganisationScopedAdmin):
     list_display = ["last_name", "first_name", "birth_year", "household", "referent", "exited_on"]
     list_select_related = ["household", "referent"]
-    list_filter = ["organisation", "sex", "nationality"]
+    list_filter = ["sex", "nationality"]
     search_fields = ["first_name", "last_name", "other_names"]
-    autocomplete_fields = ["household", "referent"]
-    readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [ReferentAssignmentInline]

@@ -43,6 +43,12 @@ def creates_person_files(user) -> bool:
     return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR}
 
 
+def merges_files(user) -> bool:
+    """Merging two files deletes one and moves everything it holds: a coordinator's decision,
+    taken with the whole organisation's files in view."""
+    return _role(user) == Role.COORDINATOR
+
+
 def keeps_caseload(user) -> bool:
     """May be a person's referent, and edits the files of their own caseload."""
     return _role(user) in _CASELOAD_ROLES
@@ -56,12 +62,23 @@ def assigns_referents(user) -> bool:
     return _role(user) == Role.COORDINATOR
 
 
+def reads_caseload_board(user) -> bool:
+    """The board names workers and leads to their people: it is the coordinators' tool. Managers
+    read figures, which the reporting pages give without names."""
+    return _role(user) == Role.COORDINATOR
+
+
 def edits_sites(user) -> bool:
     return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR}
 
 
 def manages_accounts(user) -> bool:
     return _role(user) in {Role.COORDINATOR, Role.ADMINISTRATOR}
+
+
+def administers(user) -> bool:
+    """Uses the Django admin (users, organisations, reference lists; files read-only)."""
+    return _role(user) == Role.ADMINISTRATOR
 
 
 def manages_all_organisations(user) -> bool:
@@ -89,6 +106,14 @@ def possible_referents(user):
     return User.objects.filter(
         organisation_id=user.organisation_id, is_active=True, role__in=_CASELOAD_ROLES
     ).order_by("last_name", "first_name")
+
+
+def team_members(user):
+    """Every account of the user's organisation, deactivated ones included: the caseload of
+    someone who left must still be found to be handed over."""
+    if user is None:
+        return User.objects.none()
+    return User.objects.filter(organisation_id=user.organisation_id)
 
 
 def can_edit_person(user, person) -> bool:

@@ -74,3 +74,24 @@ def test_partner_cannot_post_to_an_edit_page(login_as, person):
     assert response.status_code == 404
     person.refresh_from_db()
     assert person.first_name == "Ștefan"
+
+
+def test_admin_shows_only_the_administrator_organisation_read_only(
+    login_as, person, other_association
+):
+    from tests.beneficiaries.factories import PersonFactory
+
+    foreign = PersonFactory(organisation=other_association, last_name="Etranger")
+    client = login_as("administrator")
+
+    listing = client.get(reverse("admin:beneficiaries_person_changelist"))
+    foreign_page = client.get(reverse("admin:beneficiaries_person_change", args=[foreign.pk]))
+    own_page = client.post(
+        reverse("admin:beneficiaries_person_change", args=[person.pk]), {"first_name": "X"}
+    )
+
+    assert [p.pk for p in listing.context["cl"].result_list] == [person.pk]
+    assert foreign_page.status_code == 302  # the admin's "does not exist" redirect
+    assert own_page.status_code == 403
+    person.refresh_from_db()
+    assert person.first_name == "Ștefan"
