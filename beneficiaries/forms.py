@@ -40,6 +40,11 @@ class PersonForm(VersionedForm, forms.ModelForm):
     referent = forms.ModelChoiceField(
         label=_("Référent·e"), queryset=permissions.possible_referents(None), required=False
     )
+    # Creation only: ticked when the likely duplicates shown are someone else (see
+    # beneficiaries.duplicates); the template shows it next to them.
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("Je confirme qu'il ne s'agit d'aucune de ces personnes"), required=False
+    )
 
     class Meta:
         model = Person
@@ -68,6 +73,8 @@ class PersonForm(VersionedForm, forms.ModelForm):
     def __init__(self, *args, user, household: Household | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.household = household or self.instance.household
+        if self.instance.pk:
+            del self.fields["confirm_not_duplicate"]
         if self.instance.pk or household is not None:
             del self.fields["site"]
         else:

@@ -365,12 +365,25 @@ class PersonQuerySet(models.QuerySet):
     def search(self, query: str) -> "PersonQuerySet":
         """Every word typed must match: a spelling of the name (accents, Cyrillic and
         transliterations aside), the household's name, a birth year, or phone digits."""
+        terms = []
+        for token in fold_tokens(query):
+            # A phone typed in groups ("06 39 12", "06.39.12") is one number.
+            previous = terms[-1] if terms else ""
+            in_number = len(previous) <= 3 or previous.startswith("0")
+            if token.isdigit() and len(token) <= 3 and previous.isdigit() and in_number:
+                terms[-1] += token
+            else:
+                terms.append(token)
         queryset = self
-        for token in fold_tokens(query)[:6]:
-            if token.isdigit() and len(token) == 4:
+        for token in terms[:6]:
+            if token.isdigit() and len(token) == 4 and not token.startswith("0"):
                 queryset = queryset.filter(birth_year=int(token))
-            elif token.isdigit() and len(token) >= 5:
-                queryset = queryset.filter(phone_digits__contains=token)
+            elif token.isdigit() and len(token) >= 4:
+                # French numbers are often recorded as +33 6…: 0639 also finds 33639.
+                phone = Q(phone_digits__contains=token)
+                if token.startswith("0"):
+                    phone |= Q(phone_digits__contains=f"33{token[1:]}")
+                queryset = queryset.filter(phone)
             else:
                 queryset = queryset.filter(
                     Q(search_text__contains=token)

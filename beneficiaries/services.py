@@ -2,15 +2,19 @@
 
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from beneficiaries.duplicates import fill_blanks, person_relations, snapshot
 from beneficiaries.models import (
     Enrolment,
     ExitReason,
     Household,
     HouseholdStay,
     Person,
+    PersonMerge,
     ReferentAssignment,
     Site,
     SitePopulation,
@@ -145,3 +149,98 @@ def household_update(*, household: Household, site: Site | None, expected_versio
     """Save the household's name if nobody saved it meanwhile, then record a move of site."""
     save_versioned(household, expected=expected_version, update_fields=["name", "updated_at"])
     household_move(household=household, site=site)
+
+
+class MergeRefused(Exception):
+    """The two files cannot be merged; the message says why, in French, for the user."""
+
+
+@transaction.atomic
+def person_merge(
+    *, survivor: Person, duplicate: Person, by, expected_versions: dict[int, int] | None = None
+) -> PersonMerge:
+    """Make one file of two files of one person: every row pointing at `duplicate` (in any app)
+    moves to `survivor`, which is completed with what only the duplicate knew; the duplicate is
+    recorded in a PersonMerge, then deleted. `expected_versions` ({pk: version}, from the
+    preview) refuses the merge if either file was saved since it was shown."""
+    if survivor.pk == duplicate.pk:
+        raise MergeRefused(_("Un dossier ne peut pas être fusionné avec lui-même."))
+    if survivor.organisation_id != duplicate.organisation_id:
+        raise MergeRefused(_("Les deux dossiers n'appartiennent pas à la même organisation."))
+    # Lock both rows, in a fixed order so that two merges of the same pair cannot deadlock.
+    locked = {
+        person.pk: person
+        for person in Person.objects.select_for_update()
+        .filter(pk__in=[survivor.pk, duplicate.pk])
+        .order_by("pk")
+    }
+    if len(locked) != 2:
+        raise MergeRefused(_("L'un des deux dossiers n'existe plus."))
+    survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
+    if expected_versions and any(
+        locked[pk].version != version for pk, version in expected_versions.items()
+    ):
+        raise MergeRefused(
+            _("L'un des dossiers a été modifié entre-temps : vérifiez de nouveau la fusion.")
+        )
+    kept = snapshot(duplicate)
+    today = timezone.localdate()
+
+    # One open referent assignment per person. An unassigned survivor keeps the duplicate's
+    # referent (the person goes on being followed); otherwise the survivor's referent stays and
+    # the duplicate's assignment ends today, so the history still shows who followed that file.
+    open_assignment = duplicate.assignments.filter(ended_on__isnull=True).first()
+    if open_assignment:
+        if survivor.assignments.filter(ended_on__isnull=True).exists():
+            open_assignment.ended_on = max(today, open_assignment.started_on)
+            open_assignment.save(update_fields=["ended_on"])
+        else:
+            survivor.referent_id = open_assignment.referent_id
+
+    # One open period in the programme per person. Two open periods of one person describe the
+    # same accompaniment and would count them twice: keep the survivor's, from the earlier
+    # entry, and drop the duplicate's (the snapshot keeps its dates).
+    open_enrolment = duplicate.enrolments.filter(exited_on__isnull=True).first()
+    survivor_enrolment = survivor.enrolments.filter(exited_on__isnull=True).first()
+    if open_enrolment and survivor_enrolment:
+        if open_enrolment.entered_on < survivor_enrolment.entered_on:
+            survivor_enrolment.entered_on = open_enrolment.entered_on
+            survivor_enrolment.save(update_fields=["entered_on"])
+        kept["dropped_open_enrolment"] = {
+            "entered_on": open_enrolment.entered_on.isoformat(),
+            "recorded_by_id": open_enrolment.recorded_by_id,
+        }
+        open_enrolment.delete()
+
+    moved = {}
+    for relation in person_relations():
+        rows = relation.model._base_manager.filter(**{relation.person_field: duplicate})
+        if relation.other_field:
+            # A follow-up both attended keeps one link, to the survivor.
+            already = relation.model._base_manager.filter(
+                **{relation.person_field: survivor}
+            ).values(relation.other_field)
+            rows.filter(**{f"{relation.other_field}__in": already}).delete()
+        try:
+            count = rows.update(**{relation.person_field: survivor})
+        except IntegrityError as error:
+            # A uniqueness rule of a later app that the rules above do not settle.
+            raise MergeRefused(
+                _("Fusion impossible : conflit sur « %(rows)s ».") % {"rows": relation.label}
+            ) from error
+        if count:
+            moved[relation.key] = count
+
+    fill_blanks(survivor, duplicate)
+    # Entry and exit mirror the latest period, now that both files' periods are together.
+    latest = survivor.enrolments.order_by(F("exited_on").desc(nulls_first=True), "-entered_on")
+    if period := latest.first():
+        survivor.entered_on, survivor.exited_on = period.entered_on, period.exited_on
+        survivor.exit_reason = period.exit_reason
+    survivor.version += 1
+    survivor.save()
+    merge = PersonMerge.objects.create(
+        survivor=survivor, merged_person_id=duplicate.pk, snapshot=kept, moved=moved, merged_by=by
+    )
+    duplicate.delete()
+    return merge

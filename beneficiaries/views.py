@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from beneficiaries import services, timeline
+from beneficiaries.duplicates import likely_duplicates
 from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFilter, SiteForm
 from beneficiaries.models import Household, Pathway, Person, Relationship, Site
 from mia import permissions
@@ -73,22 +74,47 @@ def person_create(request: HttpRequest) -> HttpResponse:
         if not permissions.can_edit_household(request.user, household):
             raise PermissionDenied
     form = PersonForm(request.POST or None, user=request.user, household=household)
-    if request.method == "POST" and form.is_valid():
-        person = form.save(commit=False)
-        if household is None:
-            household = services.household_create(
-                by=request.user,
-                household=Household(name=person.last_name, site=form.cleaned_data.get("site")),
-                on=person.entered_on,
-            )
-            person.relationship = person.relationship or Relationship.HEAD
-        person.household = household
-        services.person_create(
-            by=request.user, person=person, referent=form.cleaned_data.get("referent")
+    candidates, confirmed = [], False
+    if request.method == "POST":
+        valid = form.is_valid()
+        # Checked again on save: the panel shown while typing may have been missed, or
+        # JavaScript is off. A strong likely duplicate must be dismissed explicitly.
+        data = form.cleaned_data
+        candidates = likely_duplicates(
+            queryset=Person.objects.visible_to(request.user),
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            birth_year=data.get("birth_year"),
+            birth_date=data.get("birth_date"),
+            sex=data.get("sex"),
         )
-        messages.success(request, _("Le dossier a été créé."))
-        return redirect("beneficiaries:person_detail", pk=person.pk)
-    return render(request, "beneficiaries/person_form.html", {"form": form, "household": household})
+        confirmed = data.get("confirm_not_duplicate", False)
+        if valid and (confirmed or not any(candidate.strong for candidate in candidates)):
+            person = form.save(commit=False)
+            if household is None:
+                household = services.household_create(
+                    by=request.user,
+                    household=Household(name=person.last_name, site=data.get("site")),
+                    on=person.entered_on,
+                )
+                person.relationship = person.relationship or Relationship.HEAD
+            person.household = household
+            services.person_create(by=request.user, person=person, referent=data.get("referent"))
+            messages.success(request, _("Le dossier a été créé."))
+            return redirect("beneficiaries:person_detail", pk=person.pk)
+    strong = any(candidate.strong for candidate in candidates)
+    return render(
+        request,
+        "beneficiaries/person_form.html",
+        {
+            "form": form,
+            "household": household,
+            "candidates": candidates,
+            "ask_confirmation": strong,
+            "needs_confirmation": strong and not confirmed,
+            "confirmed": confirmed,
+        },
+    )
 
 
 @access(permissions.creates_person_files, hide=True)

@@ -1,20 +1,153 @@
-"""Likely duplicates while a file is opened, and merging two files of one person."""
+"""Likely duplicates while a file is opened, and merging two files of one person.
 
-from django.http import Http404
+Names never travel in URLs (they would land in server logs): the duplicates panel and the merge
+page's search post them in the request body; URLs carry ids only."""
 
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from beneficiaries import services
+from beneficiaries.duplicates import likely_duplicates, person_relations, with_related_counts
+from beneficiaries.models import Person, Sex
 from mia import permissions
 from mia.permissions import access
 
+SEARCH_RESULTS = 20
 
-# Placeholders until each page lands (the routes are fixed in beneficiaries/urls.py).
-def _placeholder(name):
-    @access(permissions.signed_in, hide=True)
-    def view(request, *args, **kwargs):
+
+class _Described(forms.Form):
+    """What the creation form says so far; a field not valid yet is simply left out."""
+
+    first_name = forms.CharField(required=False, max_length=100)
+    last_name = forms.CharField(required=False, max_length=100)
+    birth_date = forms.DateField(required=False)
+    birth_year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    sex = forms.ChoiceField(required=False, choices=Sex.choices)
+
+
+@access(permissions.creates_person_files)
+@require_POST
+def duplicates(request: HttpRequest) -> HttpResponse:
+    """The panel of the creation form: files that may already be this person."""
+    described = _Described(request.POST)
+    described.is_valid()
+    data = described.cleaned_data
+    candidates = likely_duplicates(
+        queryset=Person.objects.visible_to(request.user),
+        first_name=data.get("first_name") or "",
+        last_name=data.get("last_name") or "",
+        birth_year=data.get("birth_year"),
+        birth_date=data.get("birth_date"),
+        sex=data.get("sex"),
+    )
+    return render(
+        request,
+        "beneficiaries/partials/duplicates.html",
+        {"candidates": candidates, "ask_confirmation": any(c.strong for c in candidates)},
+    )
+
+
+class MergeForm(forms.Form):
+    survivor = forms.TypedChoiceField(
+        label=gettext_lazy("Dossier à garder"), coerce=int, widget=forms.RadioSelect
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Je confirme que ces deux dossiers concernent la même personne"),
+        error_messages={"required": gettext_lazy("Cochez la case pour confirmer la fusion.")},
+    )
+
+    def __init__(self, *args, pair: list[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["survivor"].choices = [
+            (
+                person.pk,
+                _("Garder le dossier n° %(pk)s (%(name)s)") % {"pk": person.pk, "name": person},
+            )
+            for person in pair
+        ]
+        self.fields["survivor"].initial = pair[0].pk
+        # Versions of the files as shown: a file saved meanwhile makes the merge ask again.
+        for person in pair:
+            self.fields[f"version_{person.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=person.version
+            )
+
+    def expected_versions(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("version_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("version_")
+        }
+
+
+@access(permissions.merges_files, hide=True)
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Step 1: pick the other file among likely duplicates or by a search. Step 2 (`?autre=`):
+    compare both side by side, choose the file to keep, confirm."""
+    people = Person.objects.visible_to(request.user)
+    other_id = request.POST.get("autre") or request.GET.get("autre")
+    if other_id:
+        return _merge_preview(request, people, pk=pk, other_id=other_id)
+    person = get_object_or_404(people.select_related("household", "referent"), pk=pk)
+    others = people.exclude(pk=person.pk).select_related("household__site", "referent")
+    query = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
+    results = list(others.search(query)[:SEARCH_RESULTS]) if query else None
+    context = {"person": person, "query": query, "results": results}
+    if request.htmx and request.method == "POST":
+        return render(request, "beneficiaries/partials/duplicates_search.html", context)
+    context["candidates"] = likely_duplicates(
+        queryset=others,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        birth_year=person.birth_year,
+        birth_date=person.birth_date,
+        sex=person.sex,
+    )
+    return render(request, "beneficiaries/merge.html", context)
+
+
+def _merge_preview(request: HttpRequest, people, *, pk: int, other_id: str) -> HttpResponse:
+    if not other_id.isdigit() or int(other_id) == pk:
         raise Http404
-
-    view.__name__ = name
-    return view
-
-
-duplicates = _placeholder("duplicates")
-merge = _placeholder("merge")
+    # Both files and the rows each holds, in one query.
+    found = {
+        person.pk: person
+        for person in with_related_counts(
+            people.filter(pk__in=[pk, int(other_id)]).select_related("household__site", "referent")
+        )
+    }
+    if len(found) != 2:
+        raise Http404
+    pair = [found[pk], found[int(other_id)]]
+    form = MergeForm(request.POST or None, pair=pair)
+    if request.method == "POST" and form.is_valid():
+        survivor = found[form.cleaned_data["survivor"]]
+        duplicate = pair[1] if survivor is pair[0] else pair[0]
+        try:
+            services.person_merge(
+                survivor=survivor,
+                duplicate=duplicate,
+                by=request.user,
+                expected_versions=form.expected_versions(),
+            )
+        except services.MergeRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("Dossiers fusionnés : le dossier n° %(pk)s a été supprimé, son contenu rattaché.")
+                % {"pk": duplicate.pk},
+            )
+            return redirect("beneficiaries:person_detail", pk=survivor.pk)
+    counts = [
+        (relation.label, *(getattr(person, f"count_{relation.key}") for person in pair))
+        for relation in person_relations()
+    ]
+    return render(
+        request, "beneficiaries/merge_preview.html", {"pair": pair, "form": form, "counts": counts}
+    )
