@@ -158,6 +158,10 @@ class SiteForm(forms.ModelForm):
         self.fields["commune"].queryset = Commune.objects.order_by("name")
 
 
+# The people list's referent filter value for people nobody follows (the board links to it).
+UNASSIGNED = "aucun"
+
+
 class PersonFilter(django_filters.FilterSet):
     """Filters of the people list. Choices only offer what the user may see."""
 
@@ -178,7 +182,10 @@ class PersonFilter(django_filters.FilterSet):
         empty_label=_("Tous"),
     )
     referent = django_filters.TypedChoiceFilter(
-        label=_("Référent·e"), coerce=int, widget=LongSelect
+        label=_("Référent·e"),
+        coerce=lambda value: value if value == UNASSIGNED else int(value),
+        method="filter_referent",
+        widget=LongSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Statut"),
@@ -199,6 +206,7 @@ class PersonFilter(django_filters.FilterSet):
         ]
         self.filters["referent"].extra["choices"] = [
             ("", _("Tous")),
+            (UNASSIGNED, _("Sans référent·e")),
             *(
                 (pk, f"{first} {last}".strip() or email)
                 for pk, first, last, email in permissions.possible_referents(user).values_list(
@@ -209,6 +217,11 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_referent(self, queryset, name, value):
+        if value == UNASSIGNED:
+            return queryset.filter(referent__isnull=True)
+        return queryset.filter(referent_id=value)
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(exited_on__isnull=value == PersonStatus.ACTIVE)

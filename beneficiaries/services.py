@@ -3,7 +3,8 @@
 import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,6 +150,45 @@ def household_update(*, household: Household, site: Site | None, expected_versio
     """Save the household's name if nobody saved it meanwhile, then record a move of site."""
     save_versioned(household, expected=expected_version, update_fields=["name", "updated_at"])
     household_move(household=household, site=site)
+
+
+# Rows per UPDATE in caseload_transfer: under SQLite's old limit of 999 parameters.
+_TRANSFER_CHUNK = 900
+
+
+@transaction.atomic
+def caseload_transfer(
+    *, persons: QuerySet[Person], to_referent, by, on: datetime.date | None = None
+) -> int:
+    """Make `to_referent` the referent of every person of `persons` from `on`, in bulk: a
+    person, a household, a site or a whole caseload. People already followed by `to_referent`
+    are skipped. Each move closes the open assignment and opens a new one (the history), and
+    bumps the person's version so that an edit form opened before cannot silently revert it.
+    Returns how many people moved."""
+    on = on or timezone.localdate()
+    ids = list(
+        persons.exclude(referent_id=to_referent.pk)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), _TRANSFER_CHUNK):
+        chunk = ids[start : start + _TRANSFER_CHUNK]
+        # An assignment dated after `on` (an entry recorded ahead) ends the day it starts.
+        ReferentAssignment.objects.filter(person_id__in=chunk, ended_on__isnull=True).update(
+            ended_on=Greatest(Value(on), F("started_on"))
+        )
+        Person.objects.filter(pk__in=chunk).update(
+            referent=to_referent, version=F("version") + 1, updated_at=timezone.now()
+        )
+    ReferentAssignment.objects.bulk_create(
+        [
+            ReferentAssignment(person_id=pk, referent=to_referent, started_on=on, assigned_by=by)
+            for pk in ids
+        ],
+        batch_size=_TRANSFER_CHUNK,
+    )
+    return len(ids)
 
 
 class MergeRefused(Exception):

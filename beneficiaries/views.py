@@ -57,6 +57,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "relatives": relatives,
             "assignments": assignments,
+            "enrolments": person.enrolments.all(),
             "can_edit": permissions.can_edit_person(request.user, person),
             "can_log": permissions.reads_notes(request.user),
             "can_coordinate": permissions.assigns_referents(request.user),
@@ -172,7 +173,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "beneficiaries/household_detail.html",
-        {"household": household, "members": members, "can_edit": can_edit},
+        {
+            "household": household,
+            "members": members,
+            "can_edit": can_edit,
+            "can_coordinate": permissions.assigns_referents(request.user),
+        },
     )
 
 

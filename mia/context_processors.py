@@ -10,6 +10,7 @@ def navigation(request) -> dict:
         "nav": {
             "persons": permissions.reads_person_files(user),
             "sites": permissions.reads_person_files(user),
+            "board": permissions.reads_caseload_board(user),
             "team": permissions.manages_accounts(user),
             "admin": user.is_staff,
         }

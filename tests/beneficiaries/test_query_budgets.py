@@ -81,9 +81,9 @@ def test_person_list_with_search(login_as, sized, django_assert_num_queries):
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
 def test_person_detail(login_as, sized, django_assert_num_queries):
     client = login_as("referent")
-    # + person (household, site, commune, referent), relatives, referent history,
-    #   files merged into this one (PersonMerge).
-    with django_assert_num_queries(6):
+    # + person (household, site, commune, referent), relatives, referent history, periods in
+    #   the programme (enrolments), files merged into this one (PersonMerge).
+    with django_assert_num_queries(7):
         client.get(reverse("beneficiaries:person_detail", args=[sized[0].pk]))
 
 

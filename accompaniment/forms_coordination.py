@@ -1,0 +1,101 @@
+"""Forms of the coordinators' pages: transfers, and entries and exits of the programme."""
+
+import datetime
+
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.forms import DATE_INPUT
+from beneficiaries.models import ExitReason
+from mia import permissions
+from mia.widgets import LongSelect
+
+SCOPES = {
+    "personne": _("une personne"),
+    "menage": _("un ménage"),
+    "site": _("un lieu de vie"),
+    "referent": _("un portefeuille"),
+}
+
+
+class TransferForm(forms.Form):
+    """Who takes over. The scope and its id travel in hidden fields; `expected` carries how
+    many people the preview showed, so a confirmation never moves more than was seen."""
+
+    portee = forms.ChoiceField(choices=list(SCOPES.items()), widget=forms.HiddenInput)
+    id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    vers = forms.TypedChoiceField(
+        label=_("Nouveau·elle référent·e"),
+        coerce=int,
+        widget=LongSelect,
+        error_messages={
+            "required": _("Choisissez à qui confier ces personnes."),
+            "invalid_choice": _(
+                "Choisissez un·e travailleur·se social·e ou coordinateur·rice actif·ve de "
+                "votre organisation."
+            ),
+        },
+    )
+    attendu = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Plain choices from one values_list query (see PersonFilter): no model instances.
+        self.fields["vers"].choices = [
+            ("", _("Choisir…")),
+            *(
+                (pk, f"{first} {last}".strip() or email)
+                for pk, first, last, email in permissions.possible_referents(user).values_list(
+                    "pk", "first_name", "last_name", "email"
+                )
+            ),
+        ]
+        self.referent_names = dict(self.fields["vers"].choices)
+
+
+def _date(value: datetime.date) -> str:
+    return formats.date_format(value, "d/m/Y")
+
+
+class PersonExitForm(forms.Form):
+    date = forms.DateField(label=_("Date de sortie"), widget=DATE_INPUT)
+    reason = forms.ChoiceField(
+        label=_("Motif de sortie"), choices=ExitReason.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, entered_on: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entered_on = entered_on
+        self.fields["date"].initial = timezone.localdate
+
+    def clean_date(self) -> datetime.date:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("La date de sortie ne peut pas être dans le futur."))
+        if date < self.entered_on:
+            raise forms.ValidationError(
+                _("La sortie ne peut pas précéder l'entrée dans le programme (le %(date)s).")
+                % {"date": _date(self.entered_on)}
+            )
+        return date
+
+
+class PersonReenterForm(forms.Form):
+    date = forms.DateField(label=_("Date du retour"), widget=DATE_INPUT)
+
+    def __init__(self, *args, exited_on: datetime.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exited_on = exited_on
+        self.fields["date"].initial = timezone.localdate
+
+    def clean_date(self) -> datetime.date:
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("La date du retour ne peut pas être dans le futur."))
+        if date < self.exited_on:
+            raise forms.ValidationError(
+                _("Le retour ne peut pas précéder la dernière sortie (le %(date)s).")
+                % {"date": _date(self.exited_on)}
+            )
+        return date
