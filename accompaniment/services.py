@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
-from beneficiaries.models import Person
+from beneficiaries.models import Pathway, Person
 from mia.concurrency import save_versioned
 
 CLOSED_STATUSES = {GoalStatus.ACHIEVED, GoalStatus.ABANDONED}
@@ -39,6 +39,15 @@ def _participants(
 def _check_date(date: datetime.date) -> None:
     if date > timezone.localdate():
         raise ValidationError(_("La date ne peut pas être dans le futur."))
+
+
+def _check_codes(follow_up: FollowUp) -> None:
+    """Place and pathway codes, for imports that bypass the form. Foreign keys are not checked
+    (a query each, and the caller holds the rows); pathways are checked here rather than by
+    CodeListField.validate, which raises a non-existent models.ValidationError."""
+    if not set(follow_up.pathways) <= set(Pathway.values):
+        raise ValidationError(_("Parcours inconnu."))
+    follow_up.full_clean(exclude=["organisation", "person", "author", "pathways"])
 
 
 def _raise_last_contact(person_ids: list[int], date: datetime.date) -> None:
@@ -82,7 +91,7 @@ def follow_up_create(
     present = _participants(person, participants)
     if next_step and next_step_due is None:
         raise ValidationError(_("Indiquez pour quand est la prochaine étape."))
-    follow_up = FollowUp.objects.create(
+    follow_up = FollowUp(
         organisation_id=person.organisation_id,
         person=person,
         author=by,
@@ -91,6 +100,8 @@ def follow_up_create(
         pathways=list(pathways),
         note=note,
     )
+    _check_codes(follow_up)
+    follow_up.save()
     follow_up.participants.set(present)
     _raise_last_contact([p.pk for p in present], date)
     if next_step:
@@ -132,6 +143,7 @@ def follow_up_update(
         list(pathways),
         note,
     )
+    _check_codes(follow_up)
     follow_up.save(update_fields=["date", "place", "pathways", "note", "updated_at"])
     if before != after:
         follow_up.participants.set(present)

@@ -309,3 +309,18 @@ def test_exited_household_members_are_not_offered(login_as, referent, person, ho
     )
 
     assert f'value="{gone.pk}"' not in html
+
+
+@pytest.mark.parametrize(("place", "pathways"), [("pub", []), ("office", ["astrology"])])
+def test_the_service_checks_codes_for_imports(referent, person, place, pathways):
+    with pytest.raises(services.ValidationError):
+        services.follow_up_create(
+            person=person,
+            by=referent,
+            date=TODAY,
+            place=place,
+            pathways=pathways,
+            note="",
+            participants=[person],
+        )
+    assert not FollowUp.objects.exists()
