@@ -29,6 +29,7 @@ from beneficiaries.models import Enrolment, Household, Person, PersonStatus, Sit
 from mia import permissions
 from mia.models import Organisation
 from mia.permissions import access
+from mia.text import fold
 
 # --- Caseload board ------------------------------------------------------------------------------
 
@@ -44,6 +45,7 @@ class Tally:
     overdue: int = 0
     household_ids: set = field(default_factory=set)
     commune: str = ""
+    sort_key: str = ""
     # Follows people but may no longer hold a caseload (account closed, role changed).
     former: bool = False
     # Links, built here once: hundreds of {% url %} tags would cost more than the queries.
@@ -65,6 +67,11 @@ def _display_name(first: str, last: str, email: str) -> str:
     return f"{first} {last}".strip() or email
 
 
+def _name_key(first: str, last: str, email: str) -> str:
+    """Workers by last name, accents aside, as every list of people."""
+    return fold(f"{last} {first}") or email
+
+
 @access(permissions.reads_caseload_board)
 def board(request: HttpRequest) -> HttpResponse:
     """Per worker and per site: active people, households, people not seen for the
@@ -84,7 +91,7 @@ def board(request: HttpRequest) -> HttpResponse:
     since = today - datetime.timedelta(weeks=weeks)
 
     workers = {
-        pk: Tally(_display_name(first, last, email), pk=pk)
+        pk: Tally(_display_name(first, last, email), pk=pk, sort_key=_name_key(first, last, email))
         for pk, first, last, email in permissions.possible_referents(user).values_list(
             "pk", "first_name", "last_name", "email"
         )
@@ -109,7 +116,8 @@ def board(request: HttpRequest) -> HttpResponse:
         if referent_id is None:
             worker = unassigned
         elif referent_id not in workers:
-            worker = workers[referent_id] = Tally("", pk=referent_id, former=True)
+            label = _("Compte n° %(pk)d") % {"pk": referent_id}
+            worker = workers[referent_id] = Tally(label, pk=referent_id, former=True)
             former_ids.add(referent_id)
         else:
             worker = workers[referent_id]
@@ -126,12 +134,13 @@ def board(request: HttpRequest) -> HttpResponse:
             .values_list("pk", "first_name", "last_name", "email")
         ):
             workers[pk].label = _display_name(first, last, email)
+            workers[pk].sort_key = _name_key(first, last, email)
     for pk, name, commune in (
         Site.objects.visible_to(user)
         .filter(pk__in=[pk for pk in sites if pk is not None])
         .values_list("pk", "name", "commune__name")
     ):
-        sites[pk].label, sites[pk].commune = name, commune
+        sites[pk].label, sites[pk].commune, sites[pk].sort_key = name, commune, fold(name)
 
     overdue = (
         Task.objects.visible_to(user)
@@ -154,7 +163,7 @@ def board(request: HttpRequest) -> HttpResponse:
         worker.transfer_url = f"{transfer_url}?portee=referent&id={worker.pk}"
     # Sites by name, a page at a time: at national scale they are hundreds.
     site_page = Paginator(
-        sorted(sites.values(), key=lambda row: (row.pk is None, row.label.casefold(), row.pk or 0)),
+        sorted(sites.values(), key=lambda row: (row.pk is None, row.sort_key, row.pk or 0)),
         settings.MIA_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     for site in site_page:
@@ -165,7 +174,7 @@ def board(request: HttpRequest) -> HttpResponse:
         request,
         "accompaniment/board.html",
         {
-            "workers": sorted(workers.values(), key=lambda row: (row.label.casefold(), row.pk)),
+            "workers": sorted(workers.values(), key=lambda row: (row.sort_key, row.pk)),
             "site_page": site_page,
             "unassigned": unassigned,
             "totals": totals,

@@ -208,3 +208,17 @@ def test_sites_come_a_page_at_a_time_with_totals_over_all(
     assert [site.label for site in second.context["site_page"]][-1] == "Sans lieu de vie connu"
     assert len(second.context["site_page"]) == 3
     assert first.context["totals"].people == 25
+
+
+def test_workers_come_by_last_name_accents_aside(login_as, referent, colleague, coordinator):
+    for user, last_name in ((referent, "Éluard"), (colleague, "Dupont"), (coordinator, "Faure")):
+        user.first_name, user.last_name = "Camille", last_name
+        user.save()
+
+    response = login_as("coordinator").get(BOARD)
+
+    assert [row.label for row in response.context["workers"]] == [
+        "Camille Dupont",
+        "Camille Éluard",
+        "Camille Faure",
+    ]
