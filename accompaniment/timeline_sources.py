@@ -28,7 +28,10 @@ def follow_ups(query: TimelineQuery):
             detail=row.note if show_notes else "",
             pathways=tuple(row.pathways),
             who=str(row.author or ""),
-            url=reverse("beneficiaries:person_detail", args=[row.person_id]),
+            # Its author (or a coordinator) opens it to correct it; others go to the file.
+            url=reverse("accompaniment:followup_edit", args=[row.pk])
+            if permissions.can_edit_follow_up(query.user, row)
+            else reverse("beneficiaries:person_detail", args=[row.person_id]),
         )
         for row in rows[: query.limit]
     ]

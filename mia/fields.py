@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Lookup
 
@@ -30,11 +31,11 @@ class CodeListField(models.CharField):
             allowed = {str(key) for key, _label in self.flatchoices}
             for code in value:
                 if code not in allowed:
-                    raise models.ValidationError(
+                    raise ValidationError(
                         self.error_messages["invalid_choice"], params={"value": code}
                     )
         if not self.blank and not value:
-            raise models.ValidationError(self.error_messages["blank"])
+            raise ValidationError(self.error_messages["blank"])
 
     def formfield(self, **kwargs):
         from django import forms

@@ -182,3 +182,39 @@ def test_timeline_query_budget(login_as, person, django_assert_num_queries, foll
     # follow-ups, tasks, goals, done steps.
     with django_assert_num_queries(10):
         client.get(reverse("beneficiaries:person_timeline", args=[person.pk]))
+
+
+def test_the_author_opens_a_follow_up_from_the_timeline_to_correct_it(login_as, person, referent):
+    row = follow_up(person, date=datetime.date(2026, 2, 2))
+    row.author = referent
+    row.save()
+    url = reverse("beneficiaries:person_timeline", args=[person.pk])
+
+    mine = login_as("referent").get(url).context["entries"]
+    edit = reverse("accompaniment:followup_edit", args=[row.pk])
+
+    assert [e.url for e in mine if e.kind == "follow_up"] == [edit]
+
+
+def test_a_colleague_is_sent_to_the_file_not_the_correction(login_as, person, referent):
+    row = follow_up(person, date=datetime.date(2026, 2, 2))
+    row.author = referent
+    row.save()
+
+    entries = (
+        login_as("colleague")
+        .get(reverse("beneficiaries:person_timeline", args=[person.pk]))
+        .context["entries"]
+    )
+
+    file_url = reverse("beneficiaries:person_detail", args=[person.pk])
+    assert [e.url for e in entries if e.kind == "follow_up"] == [file_url]
+
+
+def test_an_unknown_pathway_code_is_a_validation_error():
+    from django.core.exceptions import ValidationError
+
+    field = FollowUp._meta.get_field("pathways")
+
+    with pytest.raises(ValidationError):
+        field.clean(["rights", "astrology"], None)
