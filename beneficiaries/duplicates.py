@@ -82,7 +82,8 @@ def likely_duplicates(
 def _gather(queryset, first_tokens, last_tokens, birth_year) -> list[Person]:
     """One query: people whose recorded spellings hold a sound key of the first name and one of
     the last name, in any order (Person.name_keys, ' key key '); on PostgreSQL also those whose
-    folded names are trigram-similar as a whole, for typos (indexed `%` operator)."""
+    folded names hold words trigram-similar to both names, for typos. A union of the two, so
+    that each goes through its own trigram index; an OR of them would read every person."""
 
     def any_key(tokens):
         condition = Q()
@@ -90,22 +91,27 @@ def _gather(queryset, first_tokens, last_tokens, birth_year) -> list[Person]:
             condition |= Q(name_keys__contains=f" {key} ")
         return condition
 
-    matches = any_key(first_tokens) & any_key(last_tokens)
+    people = queryset.model._base_manager.order_by()
+    matches = people.filter(any_key(first_tokens) & any_key(last_tokens)).values("pk")
     queryset = queryset.select_related("household__site", "referent")
     order = []
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.lookups import TrigramSimilar
+        from django.contrib.postgres.lookups import TrigramWordSimilar
         from django.contrib.postgres.search import TrigramSimilarity
 
-        folded = " ".join([*first_tokens, *last_tokens])
-        matches |= Q(TrigramSimilar(F("search_text"), Value(folded)))
-        queryset = queryset.annotate(similarity=TrigramSimilarity("search_text", folded))
+        first, last = " ".join(first_tokens), " ".join(last_tokens)
+        alike = people.filter(
+            TrigramWordSimilar(F("search_text"), Value(first)),
+            TrigramWordSimilar(F("search_text"), Value(last)),
+        ).values("pk")
+        matches = matches.union(alike, all=True)
+        queryset = queryset.annotate(similarity=TrigramSimilarity("search_text", f"{first} {last}"))
         order.append("-similarity")
     if birth_year:
         # Among many namesakes, those born about the same year first; unknown years in between.
         queryset = queryset.annotate(year_gap=Coalesce(Abs(F("birth_year") - birth_year), Value(2)))
         order.append("year_gap")
-    return list(queryset.filter(matches).order_by(*order, "pk")[:FETCHED])
+    return list(queryset.filter(pk__in=matches).order_by(*order, "pk")[:FETCHED])
 
 
 @dataclasses.dataclass
