@@ -385,20 +385,14 @@ class PersonQuerySet(models.QuerySet):
                     phone |= Q(phone_digits__contains=f"33{token[1:]}")
                 queryset = queryset.filter(phone)
             else:
-                # A union of three indexed lookups (trigram indexes on PostgreSQL): an OR of
-                # them, or a join to households within it, makes PostgreSQL read every person.
-                people = self.model._base_manager.order_by()
+                # Households through a subquery: joined within the OR, every household was
+                # hash-joined to every person on each search (national scale, PostgreSQL).
                 households = Household.objects.order_by().filter(search_text__contains=token)
-                matches = (
-                    people.filter(search_text__contains=token)
-                    .values("pk")
-                    .union(
-                        people.filter(name_keys__contains=f" {sound_key(token)}").values("pk"),
-                        people.filter(household__in=households).values("pk"),
-                        all=True,
-                    )
+                queryset = queryset.filter(
+                    Q(search_text__contains=token)
+                    | Q(name_keys__contains=f" {sound_key(token)}")
+                    | Q(household__in=households)
                 )
-                queryset = queryset.filter(pk__in=matches)
         return queryset
 
 
