@@ -1,4 +1,5 @@
-"""Likely duplicates of a person, found before a second file is opened for them.
+"""Likely duplicates of a person, found before a second file is opened for them; and what
+merging two files reads (the tables pointing at a person, counts, snapshot, blanks to fill).
 
 The database only gathers a few dozen rows that share a name (one query, through indexes); the
 ranking is done here, in Python, on those rows, so it reads the same on SQLite and PostgreSQL.
