@@ -3,11 +3,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from beneficiaries import services, timeline
+from beneficiaries import searches, services, timeline
 from beneficiaries.duplicates import likely_duplicates
 from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFilter, SiteForm
 from beneficiaries.models import Household, Pathway, Person, Relationship, Site
@@ -25,16 +25,40 @@ def _page(request: HttpRequest, queryset):
 
 @access(permissions.reads_person_files)
 def person_list(request: HttpRequest) -> HttpResponse:
+    """Search forms are posted (see beneficiaries.searches): the results' URL carries the
+    filters (ids and codes) and a key to the typed text, never the text."""
+    if request.method == "POST":
+        params = QueryDict(mutable=True)
+        for name in PersonFilter.Meta.fields:
+            if name != "q" and request.POST.get(name):
+                params[name] = request.POST[name]
+        if text := request.POST.get("q", "").strip():
+            params["r"] = searches.remember(request, text)
+        url = f"{request.path}?{params.urlencode()}" if params else request.path
+        if not request.htmx:
+            return redirect(url)
+        data = request.POST
+    else:
+        url = None
+        data = request.GET.copy()
+        if "r" in data:
+            data["q"] = searches.recall(request, data["r"])
     people = Person.objects.visible_to(request.user).select_related(
         "household__site__commune", "referent"
     )
-    person_filter = PersonFilter(request.GET, queryset=people, user=request.user)
+    person_filter = PersonFilter(data, queryset=people, user=request.user)
     page = _page(request, person_filter.qs)
-    template = "beneficiaries/partials/person_results.html" if request.htmx else None
+    if request.htmx:
+        response = render(
+            request,
+            "beneficiaries/partials/person_results.html",
+            {"filter": person_filter, "page": page},
+        )
+        if url:
+            response["HX-Push-Url"] = url
+        return response
     return render(
-        request,
-        template or "beneficiaries/person_list.html",
-        {"filter": person_filter, "page": page},
+        request, "beneficiaries/person_list.html", {"filter": person_filter, "page": page}
     )
 
 

@@ -39,6 +39,7 @@ def test_social_worker_finds_a_person_on_a_phone(live_server, phone, referent, s
     expect(results.get_by_role("link", name="Lăcătuș Ștefan")).to_be_visible()
     expect(results.get_by_role("link", name="Dumitraşcu Ştefan")).to_be_visible()
     expect(results.get_by_text("Popescu")).to_have_count(0)
+    assert "stefan" not in phone.url.lower(), "names never travel in URLs"
 
     # Live search (htmx) with the accents typed as on a Romanian keyboard.
     phone.get_by_label("Nom").fill("Ştefan Dumitrașcu")

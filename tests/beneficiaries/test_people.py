@@ -214,3 +214,44 @@ def test_nonsense_filters_answer_a_page_not_an_error(login_as, person, params):
     response = login_as("colleague").get(reverse("beneficiaries:person_list"), params)
 
     assert response.status_code == 200
+
+
+def test_a_search_keeps_the_typed_name_out_of_every_url(login_as, person, site):
+    client = login_as("colleague")
+
+    response = client.post(
+        reverse("beneficiaries:person_list"), {"q": "Ștefan", "site": site.pk}, follow=True
+    )
+
+    url = response.redirect_chain[-1][0]
+    assert "tefan" not in url.lower()
+    assert f"site={site.pk}" in url
+    assert [p.pk for p in response.context["page"].object_list] == [person.pk]
+    assert response.context["filter"].form["q"].value() == "Ștefan"
+    # The same URL opened again (back button, pagination) finds the same people.
+    again = client.get(url)
+    assert [p.pk for p in again.context["page"].object_list] == [person.pk]
+
+
+def test_live_search_pushes_a_url_without_the_name(login_as, person):
+    response = login_as("colleague").post(
+        reverse("beneficiaries:person_list"), {"q": "stefan"}, headers={"HX-Request": "true"}
+    )
+
+    assert "Ionescu" in response.content.decode()
+    assert "stefan" not in response["HX-Push-Url"]
+    assert "r=" in response["HX-Push-Url"]
+
+
+def test_a_search_key_only_works_in_the_session_that_made_it(login_as, client, person, colleague):
+    url = (
+        login_as("colleague")
+        .post(reverse("beneficiaries:person_list"), {"q": "zzz-nobody"}, follow=True)
+        .redirect_chain[-1][0]
+    )
+    client.logout()
+    client.force_login(colleague)
+
+    response = client.get(url)
+
+    assert response.context["filter"].form["q"].value() in ("", None)
