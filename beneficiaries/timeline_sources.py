@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import Enrolment, HouseholdStay, ReferentAssignment
+from beneficiaries.models import Enrolment, HouseholdStay, PersonMerge, ReferentAssignment
 from beneficiaries.timeline import Entry, TimelineQuery, register
 
 
@@ -81,7 +81,29 @@ def stays(query: TimelineQuery):
     ]
 
 
+def merges(query: TimelineQuery):
+    if query.pathway:
+        return []
+    rows = (
+        PersonMerge.objects.filter(survivor_id__in=query.person_ids)
+        .select_related("survivor", "merged_by")
+        .order_by("-merged_at", "-pk")[: query.limit]
+    )
+    return [
+        Entry(
+            date=row.merged_at.date(),
+            rank=(4, row.pk),
+            kind="merge",
+            title=_("Fusion avec le dossier n° %(pk)d") % {"pk": row.merged_person_id},
+            who=str(row.merged_by or ""),
+            url=reverse("beneficiaries:person_detail", args=[row.survivor_id]),
+        )
+        for row in rows
+    ]
+
+
 def register_sources() -> None:
     register("beneficiaries.enrolments", enrolments)
     register("beneficiaries.assignments", assignments)
     register("beneficiaries.stays", stays)
+    register("beneficiaries.merges", merges)

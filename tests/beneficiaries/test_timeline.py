@@ -179,8 +179,8 @@ def test_timeline_query_budget(login_as, person, django_assert_num_queries, foll
         follow_up(person, date=datetime.date(2026, 1, 1) + datetime.timedelta(days=day))
     client = login_as("referent")
     # session, user, person; then one query per source: enrolments, referents, places,
-    # follow-ups, tasks, goals, done steps.
-    with django_assert_num_queries(10):
+    # merges, follow-ups, tasks, goals, done steps.
+    with django_assert_num_queries(11):
         client.get(reverse("beneficiaries:person_timeline", args=[person.pk]))
 
 
@@ -218,3 +218,16 @@ def test_an_unknown_pathway_code_is_a_validation_error():
 
     with pytest.raises(ValidationError):
         field.clean(["rights", "astrology"], None)
+
+
+def test_a_merge_shows_in_the_survivor_timeline(login_as, person, coordinator):
+    duplicate = PersonFactory(organisation=person.organisation, first_name="Stefan")
+
+    merge = services.person_merge(survivor=person, duplicate=duplicate, by=coordinator)
+
+    entries = (
+        login_as("referent")
+        .get(reverse("beneficiaries:person_timeline", args=[person.pk]))
+        .context["entries"]
+    )
+    assert f"Fusion avec le dossier n° {merge.merged_person_id}" in [e.title for e in entries]
