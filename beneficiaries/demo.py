@@ -2,7 +2,8 @@
 
 Every name is drawn from the lists below and combined at random: no real person's data. Rows are
 written with bulk_create (national scale: 25,000 people) rather than through
-beneficiaries.services, so this module fills in what Person.save() and the services would."""
+beneficiaries.services, so this module fills in what Person.save(), Household.save() and the
+services would: derived search columns, and one Enrolment per period in the programme."""
 
 import datetime
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from decimal import Decimal
 
 from beneficiaries.models import (
     Commune,
+    Enrolment,
     ExitReason,
     Household,
     HouseholdStay,
@@ -27,7 +29,7 @@ from beneficiaries.models import (
     SiteStatus,
 )
 from mia.demo import DemoContext
-from mia.text import fold
+from mia.text import fold, sound_keys
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,15 @@ HOUSEHOLD_EXITS = [
 PERSON_EXITS = [(ExitReason.MOVED_AWAY, 40), (ExitReason.LOST_CONTACT, 40), (ExitReason.OTHER, 20)]
 # These exits end the stay on the site; after a lost contact the last known site remains.
 LEAVES_SITE = {ExitReason.PERMANENT_HOUSING, ExitReason.MOVED_AWAY, ExitReason.RETURNED}
+# About one person in twenty left the programme once and came back (a second enrolment);
+# households that entered early, and children born since, cannot have.
+REENTRY_SHARE = 0.065
+EARLIER_EXITS = [
+    (ExitReason.LOST_CONTACT, 45),
+    (ExitReason.RETURNED, 25),
+    (ExitReason.MOVED_AWAY, 25),
+    (ExitReason.OTHER, 5),
+]
 
 
 def people_and_places(context: DemoContext) -> None:
@@ -233,10 +244,16 @@ def people_and_places(context: DemoContext) -> None:
         persons=sizes.horizon_persons,
     )
     builder.name_two_stefans(context.users["travailleur@demo.mia"])
+    # After every other draw, so that adding re-entries left the rest of the data unchanged.
+    builder.add_reentries()
     builder.save()
 
     context.created.update(
-        sites=builder.sites, households=builder.households, persons=builder.persons
+        sites=builder.sites,
+        households=builder.households,
+        persons=builder.persons,
+        assignments=builder.assignments,
+        enrolments=builder.enrolments,
     )
     context.counts.update(
         {
@@ -278,6 +295,9 @@ class _Builder:
         self.stays: list[HouseholdStay] = []
         self.persons: list[Person] = []
         self.assignments: list[ReferentAssignment] = []
+        self.enrolments: list[Enrolment] = []
+        # Earlier periods of people who left and came back: {id(person): (entry, exit, reason)}.
+        self.earlier: dict[int, tuple[datetime.date, datetime.date, str]] = {}
         self.romanian_men: list[Person] = []  # candidates for the Ștefan/Ştefan pair
 
     # -- helpers --
@@ -712,17 +732,84 @@ class _Builder:
         candidates[0].first_name = "Ștefan"
         candidates[1].first_name = "Ştefan"
 
+    def add_reentries(self) -> None:
+        """Some households left the programme (lost contact, a return to the country…) and
+        came back: their members born by then get an earlier, closed period, followed by the
+        referent who first took them on."""
+        rng = self.rng
+        members: dict[int, list[Person]] = {}
+        for person in self.persons:
+            members.setdefault(id(person.household), []).append(person)
+        first_referent = {}
+        for assignment in self.assignments:
+            first_referent.setdefault(id(assignment.person), assignment)
+        for household in self.households:
+            people = members[id(household)]
+            returned_on = min(p.entered_on for p in people)
+            if rng.random() >= REENTRY_SHARE or (returned_on - PROGRAMME_START).days < 150:
+                continue
+            left_on = self.day_between(
+                PROGRAMME_START + datetime.timedelta(days=60),
+                returned_on - datetime.timedelta(days=30),
+            )
+            entered_on = self.day_between(PROGRAMME_START, left_on - datetime.timedelta(days=30))
+            reason = self.weighted(EARLIER_EXITS)
+            for person in people:
+                born = person.birth_date or (
+                    datetime.date(person.birth_year, 12, 31) if person.birth_year else None
+                )
+                if born and born > entered_on:
+                    continue
+                self.earlier[id(person)] = (entered_on, left_on, reason)
+                first = first_referent.get(id(person))
+                if first is not None:
+                    self.assignments.append(
+                        ReferentAssignment(
+                            person=person,
+                            referent=first.referent,
+                            started_on=entered_on,
+                            ended_on=left_on,
+                            assigned_by=first.assigned_by,
+                        )
+                    )
+
     def save(self) -> None:
         Site.objects.bulk_create(self.sites, batch_size=BATCH)
         SitePopulation.objects.bulk_create(self.populations, batch_size=BATCH)
+        for household in self.households:
+            household.search_text = fold(household.name)  # as Household.save()
         Household.objects.bulk_create(self.households, batch_size=BATCH)
         HouseholdStay.objects.bulk_create(self.stays, batch_size=BATCH)
         for person in self.persons:
             # What Person.save() derives, which bulk_create skips.
             if person.birth_date:
                 person.birth_year = person.birth_date.year
-            person.search_text = fold(
-                f"{person.first_name} {person.last_name} {person.other_names}"
-            )
+            names = f"{person.first_name} {person.last_name} {person.other_names}"
+            person.search_text = fold(names)
+            person.name_keys = sound_keys(names)
+            person.phone_digits = "".join(char for char in person.phone if char.isdigit())
         Person.objects.bulk_create(self.persons, batch_size=BATCH)
         ReferentAssignment.objects.bulk_create(self.assignments, batch_size=BATCH)
+        # As beneficiaries.services: one row per period, the latest mirrored on the person.
+        for person in self.persons:
+            if earlier := self.earlier.get(id(person)):
+                entered_on, exited_on, reason = earlier
+                self.enrolments.append(
+                    Enrolment(
+                        person=person,
+                        entered_on=entered_on,
+                        exited_on=exited_on,
+                        exit_reason=reason,
+                        recorded_by=person.created_by,
+                    )
+                )
+            self.enrolments.append(
+                Enrolment(
+                    person=person,
+                    entered_on=person.entered_on,
+                    exited_on=person.exited_on,
+                    exit_reason=person.exit_reason,
+                    recorded_by=person.created_by,
+                )
+            )
+        Enrolment.objects.bulk_create(self.enrolments, batch_size=BATCH)
