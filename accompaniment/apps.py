@@ -9,5 +9,9 @@ class AccompanimentConfig(AppConfig):
     def ready(self) -> None:
         # Follow-ups, tasks and the plan appear in the timeline that beneficiaries draws.
         from accompaniment import timeline_sources
+        from accompaniment.demo import follow_ups_and_plans
+        from mia import demo
 
         timeline_sources.register_sources()
+        # Follow-ups and plans need the people of beneficiaries' step (order 20).
+        demo.register(follow_ups_and_plans, order=30)

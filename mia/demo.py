@@ -8,11 +8,13 @@ databases give the same data (only ids and timestamps differ)."""
 import datetime
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.db.models import Max
 
 from mia.models import Organisation, OrganisationKind, Role, User
 
@@ -83,6 +85,83 @@ def seed(*, scale: str, log: Callable[[str], None] = lambda _line: None) -> Demo
             step(context)
             log(f"{name} : {time.perf_counter() - started:.1f} s")
     return context
+
+
+# --- Bulk writing, for the steps that load millions of rows ------------------------------------
+
+# Fields whose Python value PostgreSQL's COPY takes as it is; others go through the field's
+# get_db_prep_save (JSON, code lists…).
+_COPY_AS_IS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.BooleanField,
+    models.DateField,  # DateTimeField too
+    models.ForeignKey,
+    models.IntegerField,  # and its positive and big variants
+)
+
+
+def next_id(model: type[models.Model]) -> int:
+    """The first free primary key: steps number their rows themselves, so that rows pointing
+    at them (participants, steps) are written without reading ids back. Call
+    reset_sequences afterwards."""
+    return (model.objects.aggregate(highest=Max("pk"))["highest"] or 0) + 1
+
+
+def reset_sequences(*models_: type[models.Model]) -> None:
+    """Move PostgreSQL's id sequences past the ids written by hand (sqlsequencereset)."""
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Write rows exactly as given, without save(), signals or auto_now (demo rows carry their
+    own dates): COPY on PostgreSQL, executemany elsewhere. `fields` are field names or
+    attnames (`person_id`); include `id` to write pre-assigned keys."""
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    table = connection.ops.quote_name(meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column.column) for column in columns)
+    postgresql = connection.vendor == "postgresql"
+    prepared = [
+        None
+        if postgresql
+        and (
+            isinstance(column, _COPY_AS_IS) or type(column) in (models.CharField, models.TextField)
+        )
+        else column.get_db_prep_save
+        for column in columns
+    ]
+    count = 0
+    with connection.cursor() as cursor:
+        if postgresql:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    if any(prepared):
+                        row = [
+                            value if prep is None else prep(value, connection)
+                            for prep, value in zip(prepared, row, strict=True)
+                        ]
+                    copy.write_row(row)
+                    count += 1
+            return count
+        # Table and column names come from the model, never from input.
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        batch = []
+        for row in rows:
+            batch.append(
+                [prep(value, connection) for prep, value in zip(prepared, row, strict=True)]
+            )
+            if len(batch) == 1000:
+                cursor.executemany(sql, batch)
+                count, batch = count + len(batch), []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
 
 
 def logins_table(context: DemoContext) -> str:

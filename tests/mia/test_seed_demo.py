@@ -1,13 +1,18 @@
 """`manage.py seed_demo`: the demo data every newcomer, browser test and benchmark starts from."""
 
+import datetime
+from collections import Counter, defaultdict
 from io import StringIO
+from itertools import pairwise
 
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 
+from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
 from beneficiaries.models import (
+    Enrolment,
     Household,
     HouseholdStay,
     Person,
@@ -18,7 +23,10 @@ from beneficiaries.models import (
 )
 from mia import demo
 from mia.models import Organisation, Role, User
-from mia.text import fold
+from mia.text import fold, sound_keys
+
+TODAY = demo.REFERENCE_DATE
+WEEK_END = TODAY + datetime.timedelta(days=6)
 
 ACCOUNTS = {
     "travailleur@demo.mia": (Role.SOCIAL_WORKER, "ACINA (démo)"),
@@ -85,14 +93,21 @@ def test_both_stefans_are_in_the_referents_active_caseload(seeded):
     assert comma | cedilla <= set(caseload.search("ștefan"))
 
 
-def test_search_text_and_birth_year_are_derived_as_person_save_does(seeded):
+def test_search_columns_and_birth_year_are_derived_as_save_does(seeded):
     persons = list(Person.objects.all())
     for person in persons:
-        assert person.search_text == fold(
-            f"{person.first_name} {person.last_name} {person.other_names}"
-        )
+        names = f"{person.first_name} {person.last_name} {person.other_names}"
+        assert person.search_text == fold(names)
+        assert person.name_keys == sound_keys(names)
+        assert person.phone_digits == "".join(c for c in person.phone if c.isdigit())
         if person.birth_date:
             assert person.birth_year == person.birth_date.year
+    assert any(p.phone_digits for p in persons)
+    for household in Household.objects.all():
+        assert household.search_text == fold(household.name)
+    # What the search box relies on: a Cyrillic spelling and a household name find people.
+    assert Person.objects.search("Стефан").exists()
+    assert Person.objects.search(Household.objects.first().name).exists()
     assert any("ş" in p.first_name + p.last_name for p in persons)  # cedilla spellings
     assert any(any("\u0400" <= c <= "\u04ff" for c in p.other_names) for p in persons)
 
@@ -136,26 +151,141 @@ def test_a_second_run_refuses_unless_if_empty(seeded):
     assert (Person.objects.count(), User.objects.count(), Site.objects.count()) == counts
 
 
-def snapshot() -> list[tuple]:
-    return list(
-        Person.objects.order_by("pk").values_list(
-            "first_name",
-            "last_name",
-            "other_names",
-            "birth_date",
-            "birth_year",
-            "entered_on",
-            "exited_on",
-            "household__name",
-            "household__site__name",
-            "referent__email",
+def test_every_person_has_the_enrolments_their_file_describes(seeded):
+    periods = defaultdict(list)
+    for enrolment in Enrolment.objects.order_by("entered_on"):
+        periods[enrolment.person_id].append(enrolment)
+    for person in Person.objects.all():
+        rows = periods[person.pk]
+        latest = rows[-1]
+        assert (latest.entered_on, latest.exited_on, latest.exit_reason) == (
+            person.entered_on,
+            person.exited_on,
+            person.exit_reason,
         )
+        for before, after in pairwise(rows):
+            assert before.exited_on and before.exit_reason
+            assert before.exited_on < after.entered_on
+    came_back = sum(len(rows) > 1 for rows in periods.values())
+    assert 0 < came_back / len(periods) < 0.10  # about one in twenty, fewer on small data
+
+
+def test_follow_ups_are_dated_within_an_enrolment_and_attended_by_the_household(seeded):
+    periods = defaultdict(list)
+    for enrolment in Enrolment.objects.all():
+        periods[enrolment.person_id].append((enrolment.entered_on, enrolment.exited_on or TODAY))
+    household_of = dict(Person.objects.values_list("pk", "household"))
+    attendees = defaultdict(set)
+    for follow_up_id, person_id in FollowUp.participants.through.objects.values_list(
+        "followup_id", "person_id"
+    ):
+        attendees[follow_up_id].add(person_id)
+    follow_ups = list(FollowUp.objects.select_related("author"))
+    for row in follow_ups:
+        assert row.person_id in attendees[row.pk]
+        assert {household_of[pk] for pk in attendees[row.pk]} == {household_of[row.person_id]}
+        for pk in attendees[row.pk]:
+            assert any(start <= row.date <= end for start, end in periods[pk])
+        assert row.author.role == Role.SOCIAL_WORKER
+        assert row.author.organisation_id == row.organisation_id
+        assert row.note and row.pathways
+    # About ten per person at small scale, some with several household members present.
+    assert 6 < len(follow_ups) / len(household_of) < 15
+    assert any(len(pks) > 1 for pks in attendees.values())
+    assert len({row.place for row in follow_ups}) == 5
+    assert len({code for row in follow_ups for code in row.pathways}) == 7
+
+
+def test_last_contact_is_the_latest_follow_up_attended(seeded):
+    latest = dict(
+        Person.objects.annotate(seen=Max("follow_ups_attended__date")).values_list("pk", "seen")
     )
+    assert dict(Person.objects.values_list("pk", "last_contact_on")) == latest
+    assert any(latest.values())
+
+
+def test_the_referents_week_is_never_empty(seeded):
+    worker = User.objects.get(email="travailleur@demo.mia")
+    open_tasks = Task.objects.filter(assigned_to=worker, done_on=None)
+    assert open_tasks.filter(due_on__lt=TODAY).exists()  # overdue
+    assert open_tasks.filter(due_on__gte=TODAY, due_on__lte=WEEK_END).exists()
+    caseload = Person.objects.filter(referent=worker, exited_on=None)
+    alert = TODAY - datetime.timedelta(weeks=4)
+    assert caseload.filter(last_contact_on__lt=alert).count() >= 3
+    assert caseload.filter(last_contact_on__gte=alert).exists()
+    # Every task of a person who left is closed: nobody's week shows them.
+    assert not Task.objects.filter(done_on=None, person__exited_on__isnull=False).exists()
+    assert Task.objects.exclude(done_on=None).exists()
+
+
+def test_one_large_household_has_a_long_history(seeded):
+    household = (
+        Household.objects.annotate(follow_ups=Count("members__follow_ups"))
+        .order_by("-follow_ups")
+        .first()
+    )
+    assert household.members.count() >= 4
+    assert household.follow_ups >= 100
+    assert set(household.members.values_list("referent__email", flat=True)) == {
+        "travailleur@demo.mia"
+    }
+
+
+def test_active_adults_have_a_plan_with_steps_and_its_history(seeded):
+    goals = list(Goal.objects.select_related("person"))
+    per_person = Counter(goal.person_id for goal in goals)
+    assert set(per_person.values()) <= {1, 2, 3, 4}
+    assert all(not goal.person.exited_on for goal in goals)
+    assert len({goal.status for goal in goals}) == 4
+    assert len({goal.pathway for goal in goals}) >= 5
+    for goal in goals:
+        closed = goal.status in (GoalStatus.ACHIEVED, GoalStatus.ABANDONED)
+        assert (goal.closed_on is not None) == closed
+    steps_per_goal = Counter(Step.objects.values_list("goal", flat=True))
+    assert set(steps_per_goal) == {goal.pk for goal in goals}
+    assert set(steps_per_goal.values()) <= {1, 2, 3, 4}
+    assert Step.objects.exclude(done_on=None).exists()
+    assert Step.objects.filter(done_on=None, due_on__gte=TODAY, due_on__lte=WEEK_END).exists()
+    created = PlanChange.objects.filter(action=PlanChange.Action.CREATED)
+    assert created.filter(step_id_value=None).count() == len(goals)
+    assert created.exclude(step_id_value=None).count() == sum(steps_per_goal.values())
+
+
+def snapshot() -> list[list[tuple]]:
+    return [
+        list(
+            Person.objects.order_by("pk").values_list(
+                "first_name",
+                "last_name",
+                "other_names",
+                "birth_date",
+                "birth_year",
+                "entered_on",
+                "exited_on",
+                "last_contact_on",
+                "household__name",
+                "household__site__name",
+                "referent__email",
+            )
+        ),
+        list(Enrolment.objects.order_by("pk").values_list("person__last_name", "entered_on")),
+        list(
+            FollowUp.objects.order_by("pk").values_list(
+                "person__first_name", "author__email", "date", "place", "pathways", "note"
+            )
+        ),
+        list(Task.objects.order_by("pk").values_list("title", "due_on", "done_on")),
+        list(Goal.objects.order_by("pk").values_list("title", "status", "closed_on")),
+        list(Step.objects.order_by("pk").values_list("title", "who", "due_on", "done_on")),
+    ]
 
 
 def test_two_runs_on_empty_databases_give_the_same_data(seeded):
     first = snapshot()
-    for model in (ReferentAssignment, Person, HouseholdStay, Household, Site, User, Organisation):
+    for model in (
+        PlanChange, Step, Goal, Task, FollowUp, Enrolment, ReferentAssignment, Person,
+        HouseholdStay, Household, Site, User, Organisation,
+    ):  # fmt: skip
         model.objects.all().delete()
     seed()
     assert snapshot() == first
