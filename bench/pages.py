@@ -18,17 +18,28 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/mia_bench"
 WARM_UPS = 3
 
-# (label, account, path); "{person}" is a person in travailleur@demo.mia's active caseload.
+# (label, account, path). Placeholders, resolved on each database (see resolve): {person} is
+# the first person of travailleur@demo.mia's active caseload, {busy_person} the one of that
+# caseload who attended the most follow-ups, {household} the household with the most follow-ups.
 PAGES = [
-    ("/ caseload", "travailleur@demo.mia", "/"),
+    ("/ caseload, my week", "travailleur@demo.mia", "/"),
+    ("/coordination/ board", "coordination@demo.mia", "/coordination/"),
     ("/personnes/?q=stefan", "coordination@demo.mia", "/personnes/?q=stefan"),
+    ("/personnes/?q=Стефан", "coordination@demo.mia", f"/personnes/?q={quote('Стефан')}"),
+    ("/personnes/?q=1990", "coordination@demo.mia", "/personnes/?q=1990"),
     ("/personnes/<id>/", "travailleur@demo.mia", "/personnes/{person}/"),
+    (
+        "/personnes/<id>/historique/",
+        "travailleur@demo.mia",
+        "/personnes/{busy_person}/historique/",
+    ),
+    ("/menages/<id>/historique/", "travailleur@demo.mia", "/menages/{household}/historique/"),
     ("/sites/", "travailleur@demo.mia", "/sites/"),
     ("admin person ?q=stefan", "admin@demo.mia", "/admin/beneficiaries/person/?q=stefan"),
 ]
@@ -78,15 +89,30 @@ def setup(url: str, scale: str) -> None:
         print(f"seed_demo --scale {scale}: {elapsed:.1f} s", file=sys.stderr)
 
 
-def resolve(path: str) -> str:
+def placeholders() -> dict[str, int]:
+    from django.db.models import Count
+
+    from accompaniment.models import FollowUp
     from beneficiaries.models import Person
 
-    person = (
-        Person.objects.filter(referent__email="travailleur@demo.mia", exited_on=None)
-        .order_by("pk")
+    caseload = Person.objects.filter(referent__email="travailleur@demo.mia", exited_on=None)
+    person = caseload.order_by("pk").values_list("pk", flat=True).first()
+    busy = (
+        FollowUp.participants.through.objects.filter(person__in=caseload)
+        .values("person_id")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "person_id")
+        .values_list("person_id", flat=True)
         .first()
     )
-    return path.format(person=person.pk if person else 0)
+    household = (
+        FollowUp.objects.values("person__household")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "person__household")
+        .values_list("person__household", flat=True)
+        .first()
+    )
+    return {"person": person or 0, "busy_person": busy or 0, "household": household or 0}
 
 
 def get(client, path: str):
@@ -125,11 +151,12 @@ def measure(requests: int, *, timing: bool) -> dict[str, dict]:
     results: dict[str, dict] = {}
     clients = {}
     # As in production: DEBUG off (no query log, no template debug); the test client's host.
+    ids = placeholders()
     with override_settings(DEBUG=False, ALLOWED_HOSTS=["testserver"]):
         for label, email, path in PAGES:
             clients[label] = Client()
             clients[label].force_login(User.objects.get(email=email))
-            results[label] = {"path": resolve(path), "samples": []}
+            results[label] = {"path": path.format(**ids), "samples": []}
             for _ in range(WARM_UPS):
                 response = get(clients[label], results[label]["path"])
             results[label]["error"] = outcome(response)
