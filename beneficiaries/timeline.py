@@ -9,6 +9,8 @@ import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from beneficiaries.models import Pathway
+
 
 @dataclass(frozen=True)
 class TimelineQuery:
@@ -30,6 +32,11 @@ class Entry:
     pathways: tuple[str, ...] = field(default=(), compare=False)
     url: str = field(default="", compare=False)
     who: str = field(default="", compare=False)
+
+    @property
+    def pathway_labels(self) -> list[str]:
+        labels = dict(Pathway.choices)
+        return [labels[code] for code in self.pathways if code in labels]
 
 
 Source = Callable[[TimelineQuery], Iterable[Entry]]

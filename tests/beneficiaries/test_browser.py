@@ -32,7 +32,7 @@ def test_social_worker_finds_a_person_on_a_phone(live_server, phone, referent, s
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the caseload must not scroll sideways on a phone"
 
-    phone.get_by_label("Trouver une personne").fill("stefan")
+    phone.get_by_label("Rechercher une personne").fill("stefan")
     phone.keyboard.press("Enter")
     results = phone.locator("#resultats")
     expect(results.get_by_text("2 personnes")).to_be_visible()
