@@ -73,10 +73,17 @@ def registered_steps() -> list[tuple[str, Step]]:
     return [(name, step) for name, (_order, step) in ordered]
 
 
-def seed(*, scale: str, log: Callable[[str], None] = lambda _line: None) -> DemoContext:
+def seed(
+    *,
+    scale: str,
+    today: datetime.date = REFERENCE_DATE,
+    log: Callable[[str], None] = lambda _line: None,
+) -> DemoContext:
+    """Load the demo as seen on `today`: the same date gives the same data, and `make run`
+    passes the day of the load so that "my week" and overdue tasks look like a real week."""
     if scale not in SCALES:
         raise ValueError(f"Unknown scale {scale!r}: expected one of {SCALES}.")
-    context = DemoContext(scale=scale)
+    context = DemoContext(scale=scale, today=today)
     with transaction.atomic():
         for name, step in registered_steps():
             # One generator per step: a step added later never changes the others' data.

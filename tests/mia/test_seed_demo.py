@@ -42,6 +42,7 @@ ACCOUNTS = {
 
 def seed(**options) -> str:
     out = StringIO()
+    options.setdefault("date", TODAY)
     call_command("seed_demo", scale="small", stdout=out, **options)
     return out.getvalue()
 
@@ -289,3 +290,14 @@ def test_two_runs_on_empty_databases_give_the_same_data(seeded):
         model.objects.all().delete()
     seed()
     assert snapshot() == first
+
+
+def test_the_demo_is_seen_from_the_day_it_is_loaded(db, settings):
+    settings.DEBUG = True
+    later = TODAY + datetime.timedelta(days=45)
+
+    seed(date=later)
+
+    latest = FollowUp.objects.order_by("-date").values_list("date", flat=True).first()
+    assert TODAY < latest <= later
+    assert Task.objects.filter(done_on__isnull=True, due_on__gt=later).exists()

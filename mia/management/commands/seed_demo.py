@@ -1,8 +1,10 @@
+import datetime
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from mia import demo
 from mia.models import Organisation
@@ -22,12 +24,18 @@ class Command(BaseCommand):
             help="small : une équipe (~200 personnes) ; national : 25 000 personnes.",
         )
         parser.add_argument(
+            "--date",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="Jour de référence des données (AAAA-MM-JJ) ; par défaut aujourd'hui.",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="Si la base contient déjà des organisations, ne rien faire et sortir sans erreur.",
         )
 
-    def handle(self, *args, scale: str, if_empty: bool, **options) -> None:
+    def handle(self, *args, scale: str, if_empty: bool, date, **options) -> None:
         # Demo accounts share a published password: never mix them into real data, and never
         # load them where the site runs in production mode.
         if not settings.DEBUG:
@@ -44,7 +52,7 @@ class Command(BaseCommand):
                 "vide. Utilisez --if-empty pour ne rien faire dans ce cas."
             )
         started = time.perf_counter()
-        context = demo.seed(scale=scale, log=self.stdout.write)
+        context = demo.seed(scale=scale, today=date or timezone.localdate(), log=self.stdout.write)
         if connection.vendor == "postgresql":
             # Fresh statistics: right after a bulk load the planner still believes the tables
             # are empty and picks plans a hundred times slower.
