@@ -201,3 +201,5 @@ LOGGING = {
 
 # Programme settings.
 MIA_PAGE_SIZE = env_int("MIA_PAGE_SIZE", 50, minimum=10)
+# Largest document or photo accepted, in megabytes (a phone photo is 2 to 5).
+MIA_UPLOAD_MAX_MB = env_int("MIA_UPLOAD_MAX_MB", 10, minimum=1)
