@@ -7,7 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries import sharing
 from mia import permissions
+from mia.audit import AuditedQuerySet
 from mia.models import Organisation
 from mia.text import fold, fold_tokens, sound_key, sound_keys
 
@@ -200,8 +202,12 @@ class SitePopulation(models.Model):
 # --- Households --------------------------------------------------------------------------------
 
 
-class HouseholdQuerySet(models.QuerySet):
+class HouseholdQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "HouseholdQuerySet":
+        """The organisation's households; for a partner, those of the persons shared with it."""
+        if permissions.reads_shared_files(user):
+            shared = Person.objects.visible_to(user).filter(household__isnull=False)
+            return self.filter(pk__in=shared.order_by().values("household_id"))
         if not permissions.reads_person_files(user):
             return self.none()
         return self.filter(organisation_id=user.organisation_id)
@@ -345,9 +351,14 @@ class PersonStatus(models.TextChoices):
     EXITED = "exited", _("Sortie du programme")
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "PersonQuerySet":
-        """Files this user may open. Everything that lists or fetches people starts here."""
+        """Files this user may open. Everything that lists or fetches people starts here.
+        A partner opens the files shared with their organisation under a valid consent
+        (beneficiaries.sharing, filled by the partners app): one semi-join, no per-row check."""
+        if permissions.reads_shared_files(user):
+            condition = sharing.persons_filter(user)
+            return self.none() if condition is None else self.filter(condition)
         if not permissions.reads_person_files(user):
             return self.none()
         return self.filter(organisation_id=user.organisation_id)
@@ -484,6 +495,15 @@ class Person(models.Model):
         verbose_name = _("personne accompagnée")
         verbose_name_plural = _("personnes accompagnées")
         ordering = ["last_name", "first_name", "pk"]
+        # Granted per person to a partner organisation by a consent (partners.Section).
+        permissions = [
+            ("view_section_identity", _("Voir l'identité et le contact")),
+            ("view_section_rights", _("Voir l'accès aux droits")),
+            ("view_section_french", _("Voir le français")),
+            ("view_section_employment", _("Voir l'emploi")),
+            ("view_section_housing", _("Voir l'hébergement et le logement")),
+            ("view_section_documents", _("Voir les documents")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_year__isnull=True)
@@ -584,6 +604,8 @@ class ReferentAssignment(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AuditedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("désignation de référent·e")
         verbose_name_plural = _("historique des référent·es")
@@ -620,6 +642,8 @@ class Enrolment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("période d'accompagnement")

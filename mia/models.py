@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,6 +32,16 @@ class Organisation(models.Model):
         help_text=_("Une personne sans entretien depuis ce nombre de semaines est signalée."),
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # The auth group that receives a partner organisation's shares (partners.services
+    # .organisation_group creates it); its partner users are its members.
+    group = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisation",
+        editable=False,
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -109,3 +120,50 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Consultation")
+    DOWNLOAD = "download", _("Téléchargement")
+    EXPORT = "export", _("Export")
+    CREATE = "create", _("Création")
+    UPDATE = "update", _("Modification")
+    DELETE = "delete", _("Suppression")
+    BULK_CREATE = "bulk_create", _("Création en masse")
+    BULK_UPDATE = "bulk_update", _("Modification en masse")
+    IMPORT = "import", _("Import")
+
+
+class AuditEntry(models.Model):
+    """One read or one change of a file, for "who looked at or changed this file" (mia.audit).
+    Objects are named by ids only, so that an entry outlives the row and holds no names; the
+    user id is copied so that an entry still says who once the account is deleted."""
+
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user_id_value = models.PositiveBigIntegerField(null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    app_label = models.CharField(max_length=50)
+    model = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=64, blank=True)
+    person_id = models.PositiveBigIntegerField(null=True, blank=True)
+    household_id = models.PositiveBigIntegerField(null=True, blank=True)
+    section = models.CharField(_("rubrique"), max_length=30, blank=True)
+    # {field: [old, new]}; free text is replaced by "modifié" (settings.AUDITED_MODELS).
+    changes = models.JSONField(default=dict, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("trace d'accès")
+        verbose_name_plural = _("journal des accès")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["person_id", "at"], name="audit_person_at"),
+            models.Index(fields=["household_id", "at"], name="audit_household_at"),
+            models.Index(fields=["at"], name="audit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id_value} {self.action} {self.model}"

@@ -34,6 +34,17 @@ def reads_person_files(user) -> bool:
     return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MANAGER, Role.ADMINISTRATOR}
 
 
+def reads_shared_files(user) -> bool:
+    """A partner: opens only the files shared with their organisation, and only the shared
+    sections (partners.services grants them; PersonQuerySet.visible_to reads the grants)."""
+    return _role(user) == Role.PARTNER
+
+
+def opens_person_pages(user) -> bool:
+    """A person's page: the team's own files, or a partner's shared ones (querysets narrow)."""
+    return reads_person_files(user) or reads_shared_files(user)
+
+
 def reads_notes(user) -> bool:
     """Free-text notes are for the people doing the accompaniment, not for figures."""
     return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR}
@@ -124,6 +135,11 @@ def can_edit_person(user, person) -> bool:
     return keeps_caseload(user) and person.referent_id == user.pk
 
 
+def manages_consents(user, person) -> bool:
+    """Records or withdraws a person's consents to share: whoever may edit the file."""
+    return can_edit_person(user, person)
+
+
 def can_edit_household(user, household) -> bool:
     """A coordinator, or a referent of one of its members; a household that has no member yet
     may be completed by any field worker of its organisation (who just created it)."""
@@ -153,6 +169,31 @@ def can_complete_task(user, task) -> bool:
     if not reads_notes(user) or task.organisation_id != user.organisation_id:
         return False
     return edits_all_files(user) or task.assigned_to_id == user.pk
+
+
+def sends_referrals(user) -> bool:
+    """Refers a person of the organisation to a partner (any field worker: they cover for each
+    other), and follows the referrals sent."""
+    return _role(user) in _CASELOAD_ROLES
+
+
+def answers_referrals(user) -> bool:
+    """A partner accepts, declines or closes the referrals addressed to their organisation."""
+    return _role(user) == Role.PARTNER
+
+
+def reads_referrals(user) -> bool:
+    return sends_referrals(user) or answers_referrals(user)
+
+
+def uploads_documents(user) -> bool:
+    """Attaches papers to the files of the organisation: the people who meet the families."""
+    return _role(user) in _CASELOAD_ROLES
+
+
+def reads_documents(user) -> bool:
+    """The team's own files, or a partner's shared ones whose documents section is shared."""
+    return reads_person_files(user) or _role(user) == Role.PARTNER
 
 
 def access(rule: Rule, *, hide: bool = False):

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "mia.middleware.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "mia.urls"
@@ -108,6 +109,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    # Access already ends at expiry; this deletes the grants of expired consents.
+    "partners-shares-expire": {"task": "partners.tasks.shares_expire", "schedule": 24 * 3600},
+    # Audit entries older than MIA_AUDIT_RETENTION_DAYS (mia.audit.purge).
+    "mia-audit-purge": {"task": "mia.tasks.audit_purge", "schedule": 24 * 3600},
+}
 
 AUTH_USER_MODEL = "mia.User"
 AUTHENTICATION_BACKENDS = [
@@ -201,5 +208,26 @@ LOGGING = {
 
 # Programme settings.
 MIA_PAGE_SIZE = env_int("MIA_PAGE_SIZE", 50, minimum=10)
+
+# Audit trail (mia.audit): how long entries are kept, and the models whose every change is
+# recorded, with where their person and household ids are read. `redact`: free text, stored as
+# "modifié" (a note, a task's or goal's wording, a postal address); `ignore`: kept up to date
+# by services, not a change anyone makes (last contact).
+MIA_AUDIT_RETENTION_DAYS = env_int("MIA_AUDIT_RETENTION_DAYS", 365, minimum=1)
+AUDITED_MODELS = {
+    "beneficiaries.Person": {
+        "person": "pk",
+        "household": "household_id",
+        "redact": ["mail_address"],
+        "ignore": ["last_contact_on"],
+    },
+    "beneficiaries.Household": {"household": "pk"},
+    "beneficiaries.ReferentAssignment": {"person": "person_id"},
+    "beneficiaries.Enrolment": {"person": "person_id"},
+    "accompaniment.FollowUp": {"person": "person_id", "redact": ["note"]},
+    "accompaniment.Task": {"person": "person_id", "redact": ["title"]},
+    "accompaniment.Goal": {"person": "person_id", "redact": ["title"]},
+    "accompaniment.Step": {"person": "goal__person_id", "redact": ["title", "who"]},
+}
 # Largest document or photo accepted, in megabytes (a phone photo is 2 to 5).
 MIA_UPLOAD_MAX_MB = env_int("MIA_UPLOAD_MAX_MB", 10, minimum=1)

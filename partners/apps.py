@@ -1,7 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _partner_account_saved(sender, instance, raw=False, **kwargs):
+    # Accounts are created in mia (team, admin, seed), which cannot know about shares.
+    if not raw:
+        from partners import services
+
+        services.join_organisation_group(instance)
 
 
 class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = _("Partenaires")
+
+    def ready(self):
+        from beneficiaries import sharing as beneficiaries_sharing
+        from mia.models import User
+        from partners import sharing
+
+        beneficiaries_sharing.register(sharing.provider)
+        post_save.connect(_partner_account_saved, sender=User, dispatch_uid="partner_group")

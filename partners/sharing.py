@@ -1,0 +1,36 @@
+"""The provider that tells beneficiaries which files and sections are shared with a partner
+(registered in PartnersConfig.ready; see beneficiaries.sharing)."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from partners.models import PersonGroupObjectPermission, section_of
+
+
+def _grants(user):
+    """Grants to a group this user belongs to, for their own organisation, under a consent
+    valid today: expiry ends access at once, before the nightly task deletes the rows."""
+    today = timezone.localdate()
+    return PersonGroupObjectPermission.objects.filter(
+        Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today),
+        group__user=user.pk,
+        consent__organisation_id=user.organisation_id,
+        consent__withdrawn_on__isnull=True,
+        consent__given_on__lte=today,
+    )
+
+
+class GrantSharing:
+    def persons_filter(self, user) -> Q:
+        return Q(Exists(_grants(user).filter(content_object=OuterRef("pk"))))
+
+    def sections(self, user, person) -> set[str]:
+        codenames = (
+            _grants(user)
+            .filter(content_object=person)
+            .values_list("permission__codename", flat=True)
+        )
+        return {section_of(codename) for codename in codenames}
+
+
+provider = GrantSharing()
