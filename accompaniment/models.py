@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Pathway, Person
 from mia import permissions
+from mia.audit import AuditedQuerySet
 from mia.fields import CodeListField
 from mia.models import Organisation
 
@@ -19,7 +20,7 @@ class Place(models.TextChoices):
     PARTNER = "partner_premises", _("Chez un partenaire")
 
 
-class NotesQuerySet(models.QuerySet):
+class NotesQuerySet(AuditedQuerySet):
     """Follow-ups and tasks carry free text: only the people doing the accompaniment read them."""
 
     def visible_to(self, user):
@@ -129,7 +130,7 @@ class GoalStatus(models.TextChoices):
     ABANDONED = "abandoned", _("Abandonné")
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(AuditedQuerySet):
     def visible_to(self, user):
         if not permissions.reads_person_files(user):
             return self.none()
@@ -189,6 +190,8 @@ class Step(models.Model):
     done_on = models.DateField(_("faite le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("étape")

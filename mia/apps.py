@@ -8,6 +8,8 @@ class MiaConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app registers its own demo step (see mia.demo): organisations and accounts first.
-        from mia import demo
+        from mia import audit, demo
+
+        audit.connect()
 
         demo.register(demo.organisations_and_accounts, order=10)

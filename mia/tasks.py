@@ -1,8 +1,13 @@
 """Celery tasks of the project package. Tasks stay thin: load ids, call a service, return a
 small result (STYLE.md)."""
 
-from celery import shared_task
+import datetime
 
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from mia import audit
 from mia.models import Organisation
 
 
@@ -14,3 +19,10 @@ def ping(self) -> dict:
         "eager": bool(self.request.is_eager),
         "hostname": self.request.hostname,
     }
+
+
+@shared_task
+def audit_purge() -> dict:
+    """Daily (CELERY_BEAT_SCHEDULE): entries older than MIA_AUDIT_RETENTION_DAYS are deleted."""
+    before = timezone.now() - datetime.timedelta(days=settings.MIA_AUDIT_RETENTION_DAYS)
+    return {"deleted": audit.purge(before=before)}

@@ -91,6 +91,7 @@ def test_follow_up_saved_with_every_member_present(login_as, caseload, django_as
     # + person, members posted (validation); then in one transaction (savepoint and release):
     #   follow-up, participants already linked, participants linked, last contact of all
     #   (one UPDATE), task; the success message.
-    with django_assert_num_queries(11):
+    # + audit entries of the follow-up and of the task (mia.audit).
+    with django_assert_num_queries(13):
         response = client.post(reverse("accompaniment:followup_create", args=[person.pk]), data)
     assert response.status_code == 302
