@@ -12,8 +12,9 @@ class SharingProvider(Protocol):
     def persons_filter(self, user) -> Q:
         """Condition on Person selecting the files shared with this user's organisation now."""
 
-    def sections(self, user, person) -> set[str]:
-        """Sections of `person` shared with this user's organisation now ("identity"…)."""
+    def sections(self, user, person) -> dict[str, str]:
+        """Sections of `person` shared with this user's organisation now, code -> label
+        ({"identity": "Identité et contact"…}), in the provider's order."""
 
 
 _providers: list[SharingProvider] = []
@@ -33,8 +34,8 @@ def persons_filter(user) -> Q | None:
     return condition
 
 
-def sections(user, person) -> set[str]:
-    shared: set[str] = set()
+def sections(user, person) -> dict[str, str]:
+    shared: dict[str, str] = {}
     for provider in _providers:
-        shared |= provider.sections(user, person)
+        shared.update(provider.sections(user, person))
     return shared

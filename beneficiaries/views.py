@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from beneficiaries import searches, services, timeline
+from beneficiaries import searches, services, sharing, timeline
 from beneficiaries.duplicates import likely_duplicates
 from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFilter, SiteForm
 from beneficiaries.models import Household, Pathway, Person, Relationship, Site
@@ -62,7 +62,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@access(permissions.reads_person_files, hide=True)
+@access(permissions.opens_person_pages, hide=True)
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         Person.objects.visible_to(request.user).select_related(
@@ -70,6 +70,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    if permissions.reads_shared_files(request.user):
+        return _shared_person_detail(request, person)
     relatives = []
     if person.household_id:
         relatives = person.household.members.exclude(pk=person.pk).order_by("birth_year", "pk")
@@ -85,6 +87,22 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit_person(request.user, person),
             "can_log": permissions.reads_notes(request.user),
             "can_coordinate": permissions.assigns_referents(request.user),
+        },
+    )
+
+
+def _shared_person_detail(request: HttpRequest, person: Person) -> HttpResponse:
+    """A partner's view of a shared file: the name and referent (whom to contact), then only
+    the sections shared under a valid consent. No household, history, notes nor links to edit."""
+    shared = sharing.sections(request.user, person)
+    return render(
+        request,
+        "beneficiaries/person_detail.html",
+        {
+            "person": person,
+            "partner_view": True,
+            "shared": shared,
+            "shows_identity": "identity" in shared,
         },
     )
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("beneficiaries.urls")),
     path("", include("accompaniment.urls")),
+    path("", include("partners.urls")),
     path("equipe/", views.team_list, name="team_list"),
     path("equipe/nouveau/", views.team_invite, name="team_invite"),
     path("sante/", health, name="health"),

@@ -21,15 +21,17 @@ def organisation_group(organisation: Organisation) -> Group:
     if organisation.group_id:
         return organisation.group
     with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-        if organisation.group_id is None:
-            group, _created = Group.objects.get_or_create(name=f"organisation-{organisation.pk}")
-            Organisation.objects.filter(pk=organisation.pk).update(group=group)
-            organisation.group = group
+        locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if locked.group_id is None:
+            group, _created = Group.objects.get_or_create(name=f"organisation-{locked.pk}")
+            Organisation.objects.filter(pk=locked.pk).update(group=group)
             group.user_set.add(
-                *User.objects.filter(organisation=organisation, role=Role.PARTNER, is_active=True)
+                *User.objects.filter(organisation=locked, role=Role.PARTNER, is_active=True)
             )
-    return organisation.group
+        else:
+            group = locked.group
+    organisation.group = group
+    return group
 
 
 def join_organisation_group(user: User) -> None:

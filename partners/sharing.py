@@ -4,10 +4,10 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from partners.models import PersonGroupObjectPermission, section_of
+from partners.models import PersonGroupObjectPermission, Section, section_of
 
 
-def _grants(user):
+def grants_of(user):
     """Grants to a group this user belongs to, for their own organisation, under a consent
     valid today: expiry ends access at once, before the nightly task deletes the rows."""
     today = timezone.localdate()
@@ -22,15 +22,16 @@ def _grants(user):
 
 class GrantSharing:
     def persons_filter(self, user) -> Q:
-        return Q(Exists(_grants(user).filter(content_object=OuterRef("pk"))))
+        return Q(Exists(grants_of(user).filter(content_object=OuterRef("pk"))))
 
-    def sections(self, user, person) -> set[str]:
+    def sections(self, user, person) -> dict[str, str]:
         codenames = (
-            _grants(user)
+            grants_of(user)
             .filter(content_object=person)
             .values_list("permission__codename", flat=True)
         )
-        return {section_of(codename) for codename in codenames}
+        shared = {section_of(codename) for codename in codenames}
+        return {code: label for code, label in Section.choices if code in shared}
 
 
 provider = GrantSharing()

@@ -1,0 +1,152 @@
+"""The partner portal (files shared with my organisation) and, on the team's side, a person's
+consents: record, see who has access, withdraw, download the proof."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from beneficiaries import searches
+from beneficiaries.models import Person
+from mia import permissions
+from mia.permissions import access
+from partners import services
+from partners.forms import ConsentForm
+from partners.models import Consent, PersonGroupObjectPermission, Section, section_of
+from partners.sharing import grants_of
+
+
+@access(permissions.reads_shared_files)
+def portal(request: HttpRequest) -> HttpResponse:
+    """Files shared with the user's organisation under a valid consent, with what is shared and
+    until when. A typed name is posted, kept in the session, never put in the URL."""
+    if request.method == "POST":
+        text = request.POST.get("q", "").strip()
+        return redirect(
+            f"{request.path}?r={searches.remember(request, text)}" if text else request.path
+        )
+    query = searches.recall(request, request.GET.get("r", "")) if "r" in request.GET else ""
+    people = Person.objects.visible_to(request.user)
+    if query:
+        people = people.search(query)
+    people = people.order_by("last_name", "first_name", "pk").prefetch_related(
+        Prefetch(
+            "grants",
+            queryset=grants_of(request.user).select_related("permission", "consent"),
+            to_attr="shared_grants",
+        )
+    )
+    page = Paginator(people, settings.MIA_PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(Section.choices)
+    rows = []
+    for person in page:
+        codes = {section_of(grant.permission.codename) for grant in person.shared_grants}
+        expiries = [grant.consent.expires_on for grant in person.shared_grants]
+        rows.append(
+            {
+                "person": person,
+                "sections": [labels[code] for code in Section.values if code in codes],
+                "expires_on": None if None in expiries else min(expiries, default=None),
+            }
+        )
+    return render(request, "partners/portal.html", {"page": page, "rows": rows, "query": query})
+
+
+def _person_for_consents(request: HttpRequest, pk: int) -> Person:
+    return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+
+
+@access(permissions.reads_person_files, hide=True)
+def consents(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's consents and who has access now; the referent or a coordinator records one."""
+    person = _person_for_consents(request, pk)
+    can_manage = permissions.manages_consents(request.user, person)
+    form = None
+    if can_manage:
+        form = ConsentForm(request.POST or None, request.FILES or None, person=person)
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            services.consent_record(
+                person=person,
+                organisation=data["organisation"],
+                purpose=data["purpose"],
+                sections=data["sections"],
+                given_on=data["given_on"],
+                expires_on=data.get("expires_on"),
+                proof=data.get("proof"),
+                by=request.user,
+                household=person.household if data.get("for_household") else None,
+            )
+            messages.success(request, _("Le consentement est enregistré, le partage est ouvert."))
+            return redirect("partners:consents", pk=person.pk)
+    history = (
+        Consent.objects.visible_to(request.user)
+        .filter(person=person)
+        .select_related("organisation", "recorded_by", "withdrawn_by")
+    )
+    access_now = (
+        PersonGroupObjectPermission.objects.filter(content_object=person)
+        .select_related("permission", "consent__organisation")
+        .order_by("consent__organisation__name", "permission__codename")
+    )
+    labels = dict(Section.choices)
+    shared_with: dict = {}
+    for grant in access_now:
+        if grant.consent.is_valid():
+            entry = shared_with.setdefault(grant.consent.organisation, [])
+            entry.append(labels[section_of(grant.permission.codename)])
+    return render(
+        request,
+        "partners/consents.html",
+        {
+            "person": person,
+            "form": form,
+            "consents": history,
+            "shared_with": shared_with,
+            "can_manage": can_manage,
+        },
+    )
+
+
+def _visible_consent(request: HttpRequest, pk: int) -> Consent:
+    return get_object_or_404(
+        Consent.objects.visible_to(request.user).select_related("person", "organisation"), pk=pk
+    )
+
+
+@access(permissions.reads_person_files, hide=True)
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks for confirmation, then ends the consent: the organisation loses access at once."""
+    consent = _visible_consent(request, pk)
+    if not permissions.manages_consents(request.user, consent.person):
+        raise PermissionDenied
+    if consent.withdrawn_on:
+        return redirect("partners:consents", pk=consent.person_id)
+    if request.method == "POST":
+        services.consent_withdraw(consent=consent, by=request.user)
+        messages.success(request, _("Le consentement est retiré : le partage est fermé."))
+        return redirect("partners:consents", pk=consent.person_id)
+    return render(request, "partners/consent_withdraw.html", {"consent": consent})
+
+
+@access(permissions.reads_person_files, hide=True)
+def consent_proof(request: HttpRequest, pk: int) -> FileResponse:
+    """The scanned proof, from private storage, always as a download."""
+    consent = _visible_consent(request, pk)
+    if not consent.proof:
+        raise Http404
+    extension = consent.proof.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        consent.proof.open("rb"),
+        as_attachment=True,
+        filename=f"consentement-{consent.pk}.{extension}",
+    )
