@@ -183,7 +183,9 @@ def answers_referrals(user) -> bool:
 
 
 def reads_referrals(user) -> bool:
-    return sends_referrals(user) or answers_referrals(user)
+    """A referral's page: the sending organisation's staff, or the partner it is addressed to
+    (ReferralQuerySet.visible_to narrows)."""
+    return reads_person_files(user) or answers_referrals(user)
 
 
 def uploads_documents(user) -> bool:

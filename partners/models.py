@@ -166,3 +166,13 @@ class PersonUserObjectPermission(UserObjectPermissionBase):
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("permission individuelle sur un dossier")
+
+
+# Referrals and documents live in their own modules; imported here so that Django registers them.
+from partners.models_documents import Document, DocumentKind  # noqa: E402, F401
+from partners.models_referrals import (  # noqa: E402, F401
+    OPEN_STATUSES,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)

@@ -1,0 +1,61 @@
+"""Writes on documents. The file's type was checked by partners.files when the form was
+validated; it is checked again here so that an import or a script cannot skip it."""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from beneficiaries import sharing
+from beneficiaries.models import Household, Person
+from mia import permissions
+from partners import files
+from partners.models import Document, Section
+
+
+def document_add(
+    *,
+    upload: UploadedFile,
+    kind: str,
+    by,
+    person: Person | None = None,
+    household: Household | None = None,
+    dated_on: datetime.date | None = None,
+) -> Document:
+    """Store the file under a random name and record it. Raises ValidationError (French) for a
+    file that is not a PDF or a photo, or is too large."""
+    file_kind = files.check_upload(upload)
+    document = Document(
+        person=person,
+        household=household,
+        kind=kind,
+        dated_on=dated_on,
+        extension=file_kind.extension,
+        content_type=file_kind.content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    document.file.save(files.random_name(file_kind), upload, save=False)
+    try:
+        with transaction.atomic():
+            document.save()
+    except Exception:
+        # No row, no file: an orphan would hold a person's paper nobody can see or delete.
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def documents_shared(user, *, person: Person | None = None, household: Household | None = None):
+    """Whether this user may see the documents of this person or household: the organisation's
+    staff always; a partner if the documents section is shared with them under a valid consent
+    (for a household: for one of its members)."""
+    if permissions.reads_person_files(user):
+        owner = person or household
+        return owner.organisation_id == user.organisation_id
+    if not permissions.reads_documents(user):
+        return False
+    if person is not None:
+        return Section.DOCUMENTS in sharing.sections(user, person)
+    members = Person.objects.visible_to(user).filter(household=household)
+    return any(Section.DOCUMENTS in sharing.sections(user, member) for member in members)

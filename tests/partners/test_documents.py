@@ -1,0 +1,353 @@
+"""Documents: uploaded from a phone or a computer, checked from their content, stored under a
+random name outside any public URL, downloaded only by whoever may see them."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
+
+from mia.models import AuditAction, AuditEntry
+from partners import documents, services
+from partners.models import Document, DocumentKind, Section
+from tests.partners.test_files import EXE, HEIC, HTML, JPEG, PDF, PNG
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _share(person, partner, by, sections):
+    return services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Insertion professionnelle",
+        sections=list(sections),
+        given_on=timezone.localdate() - datetime.timedelta(days=1),
+        by=by,
+    )
+
+
+@pytest.fixture
+def shared(person, partner, referent):
+    """The person's identity and documents are shared with the partner (France Travail)."""
+    return _share(person, partner, referent, [Section.IDENTITY, Section.DOCUMENTS])
+
+
+@pytest.fixture
+def document(person, referent):
+    return documents.document_add(
+        upload=SimpleUploadedFile("Ionescu passeport.pdf", PDF, "application/pdf"),
+        kind=DocumentKind.IDENTITY,
+        dated_on=datetime.date(2026, 3, 1),
+        by=referent,
+        person=person,
+    )
+
+
+@pytest.fixture
+def household_document(household, referent):
+    return documents.document_add(
+        upload=SimpleUploadedFile("caf.png", PNG, "image/png"),
+        kind=DocumentKind.CAF,
+        by=referent,
+        household=household,
+    )
+
+
+URLS = {
+    "person_documents": lambda o: reverse("partners:person_documents", args=[o["person"].pk]),
+    "household_documents": lambda o: reverse(
+        "partners:household_documents", args=[o["household"].pk]
+    ),
+    "download": lambda o: reverse("partners:document_download", args=[o["document"].pk]),
+    "household_download": lambda o: reverse(
+        "partners:document_download", args=[o["household_document"].pk]
+    ),
+}
+
+EXPECTED = {
+    #                        per hhd dl  hdl
+    "anonymous":             [302, 302, 302, 302],
+    "referent":              [200, 200, 200, 200],
+    "colleague":             [200, 200, 200, 200],
+    "coordinator":           [200, 200, 200, 200],
+    "manager":               [200, 200, 200, 200],
+    "administrator":         [200, 200, 200, 200],
+    "partner":               [200, 200, 200, 200],
+    "partner_without_share": [404, 404, 404, 404],
+    "outsider":              [404, 404, 404, 404],
+}  # fmt: skip
+
+CASES = [
+    pytest.param(persona, name, status, id=f"{persona}-{name}")
+    for persona, statuses in EXPECTED.items()
+    for (name, status) in zip(URLS, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("persona", "url_name", "expected"), CASES)
+def test_page_access(
+    login_as, person, household, shared, document, household_document, persona, url_name, expected
+):
+    objects = {
+        "person": person,
+        "household": household,
+        "document": document,
+        "household_document": household_document,
+    }
+
+    response = login_as(persona).get(URLS[url_name](objects))
+
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_partner_without_the_documents_section_gets_404(
+    login_as, person, partner, referent, document
+):
+    _share(person, partner, referent, [Section.IDENTITY, Section.EMPLOYMENT])
+    client = login_as("partner")
+
+    assert client.get(reverse("beneficiaries:person_detail", args=[person.pk])).status_code == 200
+    assert client.get(reverse("partners:person_documents", args=[person.pk])).status_code == 404
+    assert client.get(reverse("partners:document_download", args=[document.pk])).status_code == 404
+
+
+def test_withdrawn_consent_ends_downloads_at_once(login_as, shared, document, referent):
+    client = login_as("partner")
+    url = reverse("partners:document_download", args=[document.pk])
+    assert client.get(url).status_code == 200
+
+    services.consent_withdraw(consent=shared, by=referent)
+
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "extension", "content_type"),
+    [
+        (PDF, "Courrier préfecture Ionescu.pdf", "pdf", "application/pdf"),
+        (JPEG, "IMG_20260301.jpg", "jpg", "image/jpeg"),
+        (PNG, "capture.png", "png", "image/png"),
+        (HEIC, "IMG_0042.HEIC", "heic", "image/heic"),
+    ],
+)
+def test_upload_accepted_and_stored_under_a_random_name(
+    login_as, person, media, content, name, extension, content_type
+):
+    response = login_as("referent").post(
+        reverse("partners:person_documents", args=[person.pk]),
+        {
+            "file": SimpleUploadedFile(name, content, "application/octet-stream"),
+            "kind": DocumentKind.PREFECTURE,
+            "dated_on": "2026-03-01",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("beneficiaries:person_detail", args=[person.pk])
+    document = Document.objects.get()
+    assert (document.extension, document.content_type, document.size) == (
+        extension,
+        content_type,
+        len(content),
+    )
+    assert document.uploaded_by.email == "referent@test.mia"
+    stored = document.file.name
+    assert stored.startswith("documents/") and stored.endswith(f".{extension}")
+    assert "Ionescu" not in stored and "IMG" not in stored and "capture" not in stored
+    assert (media / stored).read_bytes() == content
+
+
+@pytest.mark.parametrize(
+    ("content", "name"), [(EXE, "titre de séjour.pdf"), (HTML, "photo.jpg"), (EXE, "setup.exe")]
+)
+def test_other_files_are_refused_in_french_without_error(login_as, person, media, content, name):
+    response = login_as("referent").post(
+        reverse("partners:person_documents", args=[person.pk]),
+        {"file": SimpleUploadedFile(name, content, "image/jpeg"), "kind": DocumentKind.OTHER},
+    )
+
+    assert response.status_code == 200
+    assert "Ce fichier n&#x27;est ni un PDF ni une photo (JPEG, PNG ou HEIC)." in (
+        response.content.decode()
+    )
+    assert not Document.objects.exists()
+    assert not (media / "documents").exists() or not any((media / "documents").iterdir())
+
+
+def test_too_large_file_is_refused(login_as, person, settings):
+    settings.MIA_UPLOAD_MAX_MB = 1
+    big = SimpleUploadedFile("scan.pdf", PDF + b"0" * (1024 * 1024), "application/pdf")
+
+    response = login_as("referent").post(
+        reverse("partners:person_documents", args=[person.pk]),
+        {"file": big, "kind": DocumentKind.OTHER},
+    )
+
+    assert response.status_code == 200
+    assert "Le fichier dépasse la taille maximale de 1 Mo." in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_missing_file_and_bad_date_keep_the_form(login_as, person):
+    response = login_as("referent").post(
+        reverse("partners:person_documents", args=[person.pk]),
+        {"kind": DocumentKind.CAF, "dated_on": "32/13/2026"},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["file"] == ["Choisissez un fichier ou prenez une photo."]
+    assert errors["dated_on"] == ["Saisissez une date valide."]
+
+
+def test_phone_form_offers_the_camera(login_as, person):
+    page = login_as("referent").get(reverse("partners:person_documents", args=[person.pk]))
+
+    html = page.content.decode()
+    assert 'capture="environment"' in html
+    assert 'accept="application/pdf,image/jpeg,image/png,image/heic"' in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+@pytest.mark.parametrize(("persona", "expected"), [("manager", 403), ("partner", 403)])
+def test_readers_who_do_not_meet_families_cannot_upload(
+    login_as, person, shared, persona, expected
+):
+    response = login_as(persona).post(
+        reverse("partners:person_documents", args=[person.pk]),
+        {"file": SimpleUploadedFile("a.pdf", PDF, "application/pdf"), "kind": "other"},
+    )
+
+    assert response.status_code == expected
+    assert not Document.objects.exists()
+
+
+def test_household_upload(login_as, household, media):
+    response = login_as("referent").post(
+        reverse("partners:household_documents", args=[household.pk]),
+        {"file": SimpleUploadedFile("bail.jpg", JPEG, "image/jpeg"), "kind": "housing"},
+    )
+
+    assert response.status_code == 302
+    assert Document.objects.get().household == household
+
+
+def test_download_is_an_attachment_not_cached_nor_sniffed_and_audited(login_as, document, person):
+    response = login_as("colleague").get(reverse("partners:document_download", args=[document.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert f"document-{document.pk}-identity-2026-03-01.pdf" in disposition
+    assert "Ionescu" not in disposition
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
+    entry = AuditEntry.objects.get(action=AuditAction.DOWNLOAD)
+    assert (entry.user.email, entry.person_id, entry.section) == (
+        "collegue@test.mia",
+        person.pk,
+        Section.DOCUMENTS,
+    )
+
+
+def test_a_missing_file_on_disk_is_not_found_not_an_error(login_as, document, media):
+    (media / document.file.name).unlink()
+
+    response = login_as("referent").get(reverse("partners:document_download", args=[document.pk]))
+
+    assert response.status_code == 404
+
+
+def test_media_files_have_no_public_url(client, login_as, document):
+    path = f"/media/{document.file.name}"
+
+    assert client.get(path).status_code in (302, 404)
+    assert login_as("referent").get(path).status_code == 404
+
+
+def test_a_document_belongs_to_a_person_or_a_household_not_both(person, household, referent):
+    with pytest.raises(IntegrityError):
+        Document.objects.create(
+            person=person,
+            household=household,
+            kind="other",
+            file="documents/x.pdf",
+            extension="pdf",
+            content_type="application/pdf",
+            size=1,
+            uploaded_by=referent,
+        )
+
+
+# --- Query budgets -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def many(request, person, referent):
+    for _ in range(request.param):
+        documents.document_add(
+            upload=SimpleUploadedFile("x.pdf", PDF, "application/pdf"),
+            kind=DocumentKind.CAF,
+            by=referent,
+            person=person,
+        )
+    return request.param
+
+
+@pytest.mark.parametrize("many", [3, 30], indirect=True)
+def test_person_documents_budget(login_as, person, many, django_assert_num_queries):
+    client = login_as("referent")
+    # 1 session, 1 user; the person; the documents with who uploaded them.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("partners:person_documents", args=[person.pk]))
+    assert len(response.context["documents"]) == many
+
+
+@pytest.mark.parametrize("many", [3, 30], indirect=True)
+def test_partner_documents_budget(login_as, person, shared, many, django_assert_num_queries):
+    client = login_as("partner")
+    # 1 session, 1 user; the person through the grants; the sections shared (grants); the
+    # documents with who uploaded them.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("partners:person_documents", args=[person.pk]))
+    assert len(response.context["documents"]) == many
+
+
+def test_person_and_household_pages_load_referrals_and_documents(login_as, person, household):
+    client = login_as("referent")
+
+    page = client.get(reverse("beneficiaries:person_detail", args=[person.pk])).content.decode()
+    household_page = client.get(
+        reverse("beneficiaries:household_detail", args=[household.pk])
+    ).content.decode()
+
+    assert f'hx-get="{reverse("partners:person_referrals", args=[person.pk])}"' in page
+    assert f'hx-get="{reverse("partners:person_documents", args=[person.pk])}"' in page
+    documents_url = reverse("partners:household_documents", args=[household.pk])
+    assert f'hx-get="{documents_url}"' in household_page
+
+
+def test_partner_page_loads_documents_only_when_shared(login_as, person, partner, referent):
+    consent = _share(person, partner, referent, [Section.IDENTITY])
+    client = login_as("partner")
+    url = reverse("beneficiaries:person_detail", args=[person.pk])
+    documents_url = reverse("partners:person_documents", args=[person.pk])
+
+    identity_only = client.get(url).content.decode()
+    services.consent_withdraw(consent=consent, by=referent)
+    _share(person, partner, referent, [Section.IDENTITY, Section.DOCUMENTS])
+    with_documents = client.get(url).content.decode()
+
+    assert documents_url not in identity_only
+    assert reverse("partners:person_referrals", args=[person.pk]) not in with_documents
+    assert f'hx-get="{documents_url}"' in with_documents

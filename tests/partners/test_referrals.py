@@ -1,0 +1,356 @@
+"""Referrals (orientations): who sees and answers them, their statuses, the e-mails sent."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from beneficiaries.models import Pathway
+from partners import referrals, services
+from partners.models import Referral, ReferralStatus, Section
+from tests.beneficiaries.factories import PersonFactory
+
+BASE = "http://testserver/"
+
+
+@pytest.fixture
+def referral(person, partner, referent):
+    """A referral of `person` to the partner's organisation (France Travail), sent by the
+    referent, e-mails left aside."""
+    return referrals.referral_create(
+        person=person,
+        organisation=partner.organisation,
+        pathway=Pathway.EMPLOYMENT,
+        reason="Inscription et atelier CV.",
+        by=referent,
+        base_url=BASE,
+    )
+
+
+def _share(person, organisation, by, sections=(Section.IDENTITY,)):
+    return services.consent_record(
+        person=person,
+        organisation=organisation,
+        purpose="Accompagnement vers l'emploi",
+        sections=list(sections),
+        given_on=timezone.localdate() - datetime.timedelta(days=1),
+        by=by,
+    )
+
+
+URLS = {
+    "person_referrals": lambda o: reverse("partners:person_referrals", args=[o["person"].pk]),
+    "referral_create": lambda o: reverse("partners:referral_create", args=[o["person"].pk]),
+    "referrals_sent": lambda o: reverse("partners:referrals_sent"),
+    "referrals_received": lambda o: reverse("partners:referrals_received"),
+    "referral_detail": lambda o: reverse("partners:referral_detail", args=[o["referral"].pk]),
+    "referral_accept": lambda o: reverse("partners:referral_accept", args=[o["referral"].pk]),
+    "referral_decline": lambda o: reverse("partners:referral_decline", args=[o["referral"].pk]),
+    "referral_done": lambda o: reverse("partners:referral_done", args=[o["referral"].pk]),
+    "referral_cancel": lambda o: reverse("partners:referral_cancel", args=[o["referral"].pk]),
+}
+
+# persona -> status of a GET on each URL above, in order. Answers are POST only (405 to whoever
+# passes the role rule); the referral is addressed to the `partner`'s organisation.
+EXPECTED = {
+    #                        per new snt rcv det acc dec don can
+    "anonymous":             [302, 302, 302, 302, 302, 302, 302, 302, 302],
+    "referent":              [200, 200, 200, 403, 200, 404, 404, 404, 405],
+    "colleague":             [200, 200, 200, 403, 200, 404, 404, 404, 405],
+    "coordinator":           [200, 200, 200, 403, 200, 404, 404, 404, 405],
+    "manager":               [200, 404, 403, 403, 200, 404, 404, 404, 404],
+    "administrator":         [200, 404, 403, 403, 200, 404, 404, 404, 404],
+    "partner":               [404, 404, 403, 200, 200, 405, 405, 405, 404],
+    "partner_without_share": [404, 404, 403, 200, 404, 405, 405, 405, 404],
+    "outsider":              [404, 404, 200, 403, 404, 404, 404, 404, 405],
+}  # fmt: skip
+
+CASES = [
+    pytest.param(persona, name, status, id=f"{persona}-{name}")
+    for persona, statuses in EXPECTED.items()
+    for (name, status) in zip(URLS, statuses, strict=True)
+]
+
+
+@pytest.mark.parametrize(("persona", "url_name", "expected"), CASES)
+def test_page_access(login_as, person, referral, persona, url_name, expected):
+    client = login_as(persona)
+
+    response = client.get(URLS[url_name]({"person": person, "referral": referral}))
+
+    assert response.status_code == expected
+    if expected == 302:
+        assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("partner", 302), ("partner_without_share", 404), ("referent", 404), ("outsider", 404)],
+)
+def test_only_the_addressed_partner_answers(login_as, referral, persona, expected):
+    response = login_as(persona).post(reverse("partners:referral_accept", args=[referral.pk]))
+
+    assert response.status_code == expected
+    referral.refresh_from_db()
+    assert referral.status == (ReferralStatus.ACCEPTED if expected == 302 else ReferralStatus.SENT)
+
+
+def test_worker_sends_a_referral_and_the_partner_is_told_without_the_name(
+    login_as, person, partner, django_capture_on_commit_callbacks
+):
+    client = login_as("referent")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("partners:referral_create", args=[person.pk]),
+            {
+                "organisation": partner.organisation.pk,
+                "pathway": Pathway.EMPLOYMENT,
+                "reason": "Inscription à France Travail.",
+            },
+        )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("beneficiaries:person_detail", args=[person.pk])
+    referral = Referral.objects.get()
+    assert (referral.status, referral.organisation, referral.created_by.email) == (
+        ReferralStatus.SENT,
+        partner.organisation,
+        "referent@test.mia",
+    )
+    assert [event.status for event in referral.events.all()] == [ReferralStatus.SENT]
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["partenaire@test.mia"]
+    text = message.subject + message.body
+    assert f"n° {referral.pk}" in text
+    assert f"http://testserver/orientations/{referral.pk}/" in message.body
+    for personal in ("Ionescu", "Ștefan", "Inscription"):
+        assert personal not in text
+    # The person's page lists it with its status.
+    page = client.get(reverse("partners:person_referrals", args=[person.pk]))
+    assert "France Travail — Emploi" in page.content.decode()
+    assert "Envoyée" in page.content.decode()
+
+
+def test_referral_form_refuses_bad_input_in_french_and_keeps_it(login_as, person):
+    response = login_as("referent").post(
+        reverse("partners:referral_create", args=[person.pk]),
+        {"organisation": "999999", "pathway": "", "reason": "Garder ce texte"},
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "Sélectionnez un choix valide." in errors["organisation"][0]
+    assert errors["pathway"] == ["Ce champ est obligatoire."]
+    assert "Garder ce texte" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_an_operator_is_not_offered_as_a_partner(login_as, person, partner, other_association):
+    form = login_as("referent").get(reverse("partners:referral_create", args=[person.pk]))
+
+    offered = list(form.context["form"].fields["organisation"].queryset)
+    assert partner.organisation in offered
+    assert other_association not in offered
+
+
+def test_referral_form_says_whether_a_valid_consent_exists(login_as, person, partner, referent):
+    client = login_as("referent")
+    url = reverse("partners:referral_create", args=[person.pk])
+
+    before = client.get(url).content.decode()
+    _share(person, partner.organisation, referent)
+    after = client.get(url).content.decode()
+
+    assert "Aucun consentement valide" in before
+    assert "Consentement valide pour :" in after
+    assert "France Travail" in after.split("Consentement valide pour :")[1].split("</p>")[0]
+
+
+def test_accept_then_done_tells_the_sender(login_as, referral, django_capture_on_commit_callbacks):
+    client = login_as("partner")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("partners:referral_accept", args=[referral.pk]))
+        client.post(reverse("partners:referral_done", args=[referral.pk]))
+
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DONE
+    assert referral.done_on == timezone.localdate()
+    assert referral.answered_by.email == "partenaire@test.mia"
+    assert [event.status for event in referral.events.all()] == ["sent", "accepted", "done"]
+    assert [message.to for message in mail.outbox] == [["referent@test.mia"]] * 2
+    assert "acceptée" in mail.outbox[0].subject
+    assert "réalisée" in mail.outbox[1].subject
+    assert all("Ionescu" not in message.body for message in mail.outbox)
+
+
+def test_decline_needs_a_reason_in_french(login_as, referral, django_capture_on_commit_callbacks):
+    client = login_as("partner")
+    url = reverse("partners:referral_decline", args=[referral.pk])
+
+    empty = client.post(url, {"reason": "  "})
+    with django_capture_on_commit_callbacks(execute=True):
+        declined = client.post(url, {"reason": "Public non éligible à ce dispositif."})
+
+    assert empty.status_code == 200
+    assert "Indiquez le motif du refus." in empty.content.decode()
+    assert declined.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DECLINED
+    assert referral.decline_reason == "Public non éligible à ce dispositif."
+    assert len(mail.outbox) == 1
+    assert "refusée" in mail.outbox[0].subject
+    # The sender sees the reason on the referral's page.
+    page = login_as("referent").get(reverse("partners:referral_detail", args=[referral.pk]))
+    assert "Public non éligible à ce dispositif." in page.content.decode()
+
+
+def test_answering_a_closed_referral_says_so_without_error(login_as, referral):
+    client = login_as("partner")
+    client.post(reverse("partners:referral_decline", args=[referral.pk]), {"reason": "Complet"})
+
+    response = client.post(reverse("partners:referral_accept", args=[referral.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert "déjà reçu une réponse" in response.content.decode()
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DECLINED
+
+
+def test_htmx_answer_returns_the_updated_card(login_as, referral):
+    response = login_as("partner").post(
+        reverse("partners:referral_accept", args=[referral.pk]), headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "partners/partials/referral_card.html"
+    assert "Acceptée" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected", "status"),
+    [
+        ("referent", 302, ReferralStatus.CANCELLED),  # the sender
+        ("coordinator", 302, ReferralStatus.CANCELLED),
+        ("colleague", 404, ReferralStatus.SENT),
+        ("partner", 404, ReferralStatus.SENT),
+    ],
+)
+def test_sender_or_coordinator_cancels(
+    login_as, referral, persona, expected, status, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login_as(persona).post(reverse("partners:referral_cancel", args=[referral.pk]))
+
+    assert response.status_code == expected
+    referral.refresh_from_db()
+    assert referral.status == status
+    if status == ReferralStatus.CANCELLED:
+        assert mail.outbox[0].to == ["partenaire@test.mia"]
+        assert "annulée" in mail.outbox[0].subject
+
+
+def test_sent_list_worker_sees_theirs_coordinator_all_filtered_by_status(
+    login_as, person, partner, referent, colleague
+):
+    mine = referrals.referral_create(
+        person=person,
+        organisation=partner.organisation,
+        pathway="employment",
+        reason="a",
+        by=referent,
+        base_url=BASE,
+    )
+    theirs = referrals.referral_create(
+        person=person,
+        organisation=partner.organisation,
+        pathway="housing",
+        reason="b",
+        by=colleague,
+        base_url=BASE,
+    )
+    referrals.referral_accept(referral=theirs, by=partner, base_url=BASE)
+    url = reverse("partners:referrals_sent")
+
+    worker = login_as("referent").get(url)
+    coordinator = login_as("coordinator").get(url)
+    accepted = login_as("coordinator").get(url, {"statut": "accepted"})
+    bogus = login_as("coordinator").get(url, {"statut": "<script>"})
+
+    assert [r.pk for r in worker.context["page"]] == [mine.pk]
+    assert {r.pk for r in coordinator.context["page"]} == {mine.pk, theirs.pk}
+    assert [r.pk for r in accepted.context["page"]] == [theirs.pk]
+    assert bogus.status_code == 200 and bogus.context["page"].paginator.count == 2
+
+
+def test_received_list_shows_the_file_only_under_consent(
+    login_as, referral, person, partner, partner_without_share, referent
+):
+    client = login_as("partner")
+    url = reverse("partners:referrals_received")
+
+    before = client.get(url)
+    _share(person, partner.organisation, referent)
+    after = client.get(url)
+    other = login_as("partner_without_share").get(url)
+
+    assert [r.pk for r in before.context["page"]] == [referral.pk]
+    person_url = reverse("beneficiaries:person_detail", args=[person.pk])
+    assert person_url not in before.content.decode()
+    assert person_url in after.content.decode()
+    assert "Ionescu" not in after.content.decode()
+    assert other.context["page"].paginator.count == 0
+
+
+# --- Query budgets -----------------------------------------------------------------------------
+
+SIZES = [3, 30]
+
+
+@pytest.fixture
+def many(request, association, partner, referent, household):
+    for index in range(request.param):
+        someone = PersonFactory(organisation=association, household=household)
+        sent = referrals.referral_create(
+            person=someone,
+            organisation=partner.organisation,
+            pathway="employment",
+            reason="r",
+            by=referent,
+            base_url=BASE,
+        )
+        if index % 2:
+            referrals.referral_accept(referral=sent, by=partner, base_url=BASE)
+    return request.param
+
+
+@pytest.mark.parametrize("many", SIZES, indirect=True)
+def test_sent_list_budget(login_as, many, django_assert_num_queries):
+    client = login_as("coordinator")
+    # 1 session, 1 user; count, page of referrals with person, partner and sender joined.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("partners:referrals_sent"))
+    assert response.context["page"].paginator.count == many
+
+
+@pytest.mark.parametrize("many", SIZES, indirect=True)
+def test_received_list_budget(login_as, many, django_assert_num_queries):
+    client = login_as("partner")
+    # 1 session, 1 user; count, page of referrals with the sender's organisation joined and
+    # whether each file is shared (an EXISTS on the grants, in the same query).
+    with django_assert_num_queries(4):
+        response = client.get(reverse("partners:referrals_received"))
+    assert response.context["page"].paginator.count == many
+
+
+@pytest.mark.parametrize("many", SIZES, indirect=True)
+def test_person_referrals_budget(login_as, many, household, django_assert_num_queries):
+    client = login_as("referent")
+    target = household.members.first()
+    # 1 session, 1 user; the person; their referrals with partner and sender joined.
+    with django_assert_num_queries(4):
+        client.get(reverse("partners:person_referrals", args=[target.pk]))
