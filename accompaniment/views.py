@@ -20,7 +20,7 @@ from accompaniment import services
 from accompaniment.forms import FollowUpEditForm, FollowUpForm, GoalForm, StepForm
 from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
 from beneficiaries.models import Pathway, Person, Site, SiteStatus
-from mia import permissions
+from mia import audit, permissions
 from mia.concurrency import ConflictError
 from mia.permissions import access
 
@@ -295,6 +295,7 @@ def _plan_url(goal: Goal) -> str:
 @access(permissions.reads_person_files, hide=True)
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    audit.record_read(request, person, section="plan")
     steps = Step.objects.order_by(F("due_on").asc(nulls_last=True), "pk")
     goals = list(
         Goal.objects.visible_to(request.user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beneficiaries import views, views_duplicates
+from beneficiaries import views, views_audit, views_duplicates
 
 app_name = "beneficiaries"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
     path("personnes/<int:pk>/historique/", views.person_timeline, name="person_timeline"),
+    path("personnes/<int:pk>/acces/", views_audit.person_access_log, name="person_access_log"),
     path("menages/nouveau/", views.household_create, name="household_create"),
     path("menages/<int:pk>/", views.household_detail, name="household_detail"),
     path("menages/<int:pk>/modifier/", views.household_edit, name="household_edit"),

@@ -11,7 +11,7 @@ from beneficiaries import searches, services, sharing, timeline
 from beneficiaries.duplicates import likely_duplicates
 from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFilter, SiteForm
 from beneficiaries.models import Household, Pathway, Person, Relationship, Site
-from mia import permissions
+from mia import audit, permissions
 from mia.concurrency import ConflictError
 from mia.permissions import access
 
@@ -70,6 +70,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    audit.record_read(request, person)
     if permissions.reads_shared_files(request.user):
         return _shared_person_detail(request, person)
     relatives = []
@@ -87,6 +88,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": permissions.can_edit_person(request.user, person),
             "can_log": permissions.reads_notes(request.user),
             "can_coordinate": permissions.assigns_referents(request.user),
+            "can_read_access_log": permissions.reads_access_log(request.user, person),
         },
     )
 
@@ -208,6 +210,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    audit.record_read(request, household)
     members = list(household.members.all())
     can_edit = permissions.edits_all_files(request.user) or any(
         permissions.can_edit_person(request.user, member) for member in members
@@ -356,11 +359,13 @@ def _timeline(request: HttpRequest, *, person_ids, context: dict) -> HttpRespons
 @access(permissions.reads_person_files, hide=True)
 def person_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    audit.record_read(request, person, section="timeline")
     return _timeline(request, person_ids=[person.pk], context={"person": person})
 
 
 @access(permissions.reads_person_files, hide=True)
 def household_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk)
+    audit.record_read(request, household, section="timeline")
     person_ids = list(household.members.values_list("pk", flat=True))
     return _timeline(request, person_ids=person_ids, context={"household": household})

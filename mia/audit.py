@@ -31,8 +31,10 @@ from collections.abc import Iterable, Iterator
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils.translation import gettext_lazy as _
 
 from mia.models import AuditAction, AuditEntry
 
@@ -372,7 +374,9 @@ class AuditedQuerySet(models.QuerySet):
             for start in range(0, len(pks), _BATCH):
                 chunk = self.model._base_manager.filter(pk__in=pks[start : start + _BATCH])
                 rows.update(_rows_before(chunk, config, audited))
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            # Django's bulk_update goes through update(): recorded once, here.
+            with suspended():
+                count = super().bulk_update(objs, fields, batch_size=batch_size)
             _bulk_entries(
                 self.model,
                 config,
@@ -422,3 +426,34 @@ def purge(*, before: datetime.datetime, batch_size: int = 10_000) -> int:
         if not ids:
             return deleted
         deleted += AuditEntry.objects.filter(pk__in=ids).delete()[0]
+
+
+# --- Reading the trail -------------------------------------------------------------------------
+
+SECTION_LABELS = {
+    "timeline": _("Historique"),
+    "plan": _("Projet personnalisé"),
+    "access_log": _("Accès au dossier"),
+    "documents": _("Documents"),
+}
+
+
+def describe(entry: AuditEntry) -> dict:
+    """What an entry says, in words, without any value: the kind of object, the section read
+    and the labels of the fields changed (no query: labels come from the models)."""
+    try:
+        model = apps.get_model(entry.app_label, entry.model)
+    except LookupError:
+        model = None
+    fields = []
+    for name in entry.changes if entry.action != AuditAction.EXPORT else ():
+        try:
+            fields.append(str(model._meta.get_field(name).verbose_name))
+        except (AttributeError, LookupError, FieldDoesNotExist):
+            fields.append(name)
+    return {
+        "entry": entry,
+        "object": str(model._meta.verbose_name) if model else entry.model,
+        "section": SECTION_LABELS.get(entry.section, entry.section),
+        "fields": fields,
+    }

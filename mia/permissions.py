@@ -171,6 +171,17 @@ def can_complete_task(user, task) -> bool:
     return edits_all_files(user) or task.assigned_to_id == user.pk
 
 
+def reads_access_log(user, person) -> bool:
+    """"Who looked at or changed this file": a coordinator or an administrator of the person's
+    organisation, and the person's referent."""
+    role = _role(user)
+    if role is None or person.organisation_id != user.organisation_id:
+        return False
+    if role in {Role.COORDINATOR, Role.ADMINISTRATOR}:
+        return True
+    return role in _CASELOAD_ROLES and person.referent_id == user.pk
+
+
 def sends_referrals(user) -> bool:
     """Refers a person of the organisation to a partner (any field worker: they cover for each
     other), and follows the referrals sent."""

@@ -58,7 +58,8 @@ def test_plan(login_as, referent, caseload, django_assert_num_queries):
         {"title": "Suivi", "pathway": "other", "status": "in_progress"},
     )
     # + person, goals, their steps (one prefetch), history rows (goal and author joined).
-    with django_assert_num_queries(6):
+    # + audit entry (mia.audit.record_read).
+    with django_assert_num_queries(7):
         response = client.get(reverse("accompaniment:plan", args=[person.pk]))
     shown = sum(len(goals) for _code, _label, goals in response.context["sections"])
     assert shown == person.goals.count() == len(caseload) + 2

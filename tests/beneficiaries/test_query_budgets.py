@@ -83,7 +83,8 @@ def test_person_detail(login_as, sized, django_assert_num_queries):
     client = login_as("referent")
     # + person (household, site, commune, referent), relatives, referent history, periods in
     #   the programme (enrolments), files merged into this one (PersonMerge).
-    with django_assert_num_queries(7):
+    # + audit entry (mia.audit.record_read).
+    with django_assert_num_queries(8):
         client.get(reverse("beneficiaries:person_detail", args=[sized[0].pk]))
 
 
@@ -91,7 +92,8 @@ def test_person_detail(login_as, sized, django_assert_num_queries):
 def test_household_detail(login_as, sized, django_assert_num_queries):
     client = login_as("referent")
     # + household with site, members with referents, stays with their sites.
-    with django_assert_num_queries(6):
+    # + audit entry (mia.audit.record_read).
+    with django_assert_num_queries(7):
         client.get(reverse("beneficiaries:household_detail", args=[sized[0].household_id]))
 
 

@@ -1,0 +1,40 @@
+"""Who looked at or changed a person's file (mia.audit)."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from beneficiaries.models import Person
+from mia import audit, permissions
+from mia.models import AuditEntry
+from mia.permissions import access
+
+
+@access(permissions.reads_person_files, hide=True)
+def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Entries about the person and about their household as a whole (its page, its changes),
+    not those of the other members, newest first. Reading it is itself recorded."""
+    person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
+    if not permissions.reads_access_log(request.user, person):
+        raise PermissionDenied
+    audit.record_read(request, person, section="access_log")
+    about = Q(person_id=person.pk)
+    if person.household_id:
+        about |= Q(household_id=person.household_id, person_id__isnull=True)
+    entries = AuditEntry.objects.filter(about).select_related("user__organisation")
+    page = Paginator(entries.order_by("-at", "-pk"), settings.MIA_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "mia/audit_person.html",
+        {
+            "person": person,
+            "page": page,
+            "rows": [audit.describe(entry) for entry in page],
+            "retention_days": settings.MIA_AUDIT_RETENTION_DAYS,
+        },
+    )
