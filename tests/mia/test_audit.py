@@ -3,15 +3,17 @@ whoever makes them (a request, a service run by a task, a bulk change, an import
 never enters the trail; old entries are purged."""
 
 import datetime
+import io
 import json
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment import services as accompaniment_services
-from accompaniment.models import FollowUp, Task
+from accompaniment.models import FollowUp, Goal, Step, Task
 from beneficiaries import services
 from beneficiaries.models import Enrolment, Person
 from mia import audit, tasks
@@ -329,3 +331,29 @@ def test_the_purge_is_in_the_beat_schedule():
     assert purge[0]["schedule"] == 24 * 3600
     assert "mia.tasks.audit_purge" in celery_app.tasks
     assert settings.MIA_AUDIT_RETENTION_DAYS == 365
+
+
+def test_the_demo_loader_leaves_no_entries(db, settings):
+    settings.DEBUG = True  # as under `make run`
+    call_command("seed_demo", scale="small", date=TODAY, stdout=io.StringIO())
+
+    assert Person.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_a_step_is_filed_under_its_goal_s_person(person, referent):
+    goal = Goal.objects.create(
+        organisation=person.organisation, person=person, pathway="french", title="Parler"
+    )
+    step = Step.objects.create(goal=goal, title="S'inscrire au cours de la mairie")
+    AuditEntry.objects.all().delete()
+
+    with audit.acting_as(referent):
+        Step.objects.filter(pk=step.pk).update(done_on=TODAY, title="Inscrite au cours")
+
+    entry = entries_for(step).get()
+    assert (entry.action, entry.person_id, entry.user) == ("bulk_update", person.pk, referent)
+    assert entry.changes == {
+        "title": ["modifié", "modifié"],
+        "done_on": [None, TODAY.isoformat()],
+    }
