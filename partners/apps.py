@@ -17,8 +17,11 @@ class PartnersConfig(AppConfig):
 
     def ready(self):
         from beneficiaries import sharing as beneficiaries_sharing
+        from mia import demo
         from mia.models import User
         from partners import sharing
+        from partners.demo import consents_and_shares
 
         beneficiaries_sharing.register(sharing.provider)
+        demo.register(consents_and_shares, order=40)
         post_save.connect(_partner_account_saved, sender=User, dispatch_uid="partner_group")
