@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Pathway, Person
 from mia.models import Organisation, Role, User
+from partners import services
 from partners.models import Referral, ReferralEvent, ReferralStatus
 
 
@@ -96,6 +97,8 @@ def referral_create(
         person=person, organisation=organisation, pathway=pathway, reason=reason, created_by=by
     )
     ReferralEvent.objects.create(referral=referral, status=ReferralStatus.SENT, by=by)
+    # A referral under consent opens the share; without a valid consent it opens nothing.
+    services.shares_open(person=person, organisation=organisation)
     transaction.on_commit(lambda: _notify_partner(referral.pk, base_url))
     return referral
 

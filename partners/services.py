@@ -164,3 +164,10 @@ def shares_expire(*, on: datetime.date | None = None) -> int:
         if persons:
             _regrant(organisation=consent.organisation, persons=persons)
     return removed
+
+
+def shares_open(*, person: Person, organisation: Organisation) -> None:
+    """Grant now what the organisation's valid consents cover for this person: a referral sent
+    under consent opens the share at once (partners.referrals), even for a consent that only
+    became valid after it was recorded (given on a later date)."""
+    _regrant(organisation=organisation, persons=[person])

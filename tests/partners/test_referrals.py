@@ -354,3 +354,38 @@ def test_person_referrals_budget(login_as, many, household, django_assert_num_qu
     # 1 session, 1 user; the person; their referrals with partner and sender joined.
     with django_assert_num_queries(4):
         client.get(reverse("partners:person_referrals", args=[target.pk]))
+
+
+def test_a_referral_under_consent_opens_the_share(login_as, person, partner, referent):
+    # Recorded ahead of the date it was given: nothing was shared when it was recorded.
+    consent = services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Accompagnement vers l'emploi",
+        sections=[Section.IDENTITY],
+        given_on=timezone.localdate() + datetime.timedelta(days=1),
+        by=referent,
+    )
+    type(consent).objects.filter(pk=consent.pk).update(given_on=timezone.localdate())
+    client = login_as("partner")
+    url = reverse("beneficiaries:person_detail", args=[person.pk])
+    assert client.get(url).status_code == 404
+
+    referrals.referral_create(
+        person=person,
+        organisation=partner.organisation,
+        pathway="employment",
+        reason="CV",
+        by=referent,
+        base_url=BASE,
+    )
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Ionescu" in page.content.decode()
+
+
+def test_a_referral_without_consent_shares_nothing(login_as, referral, person):
+    page = login_as("partner").get(reverse("beneficiaries:person_detail", args=[person.pk]))
+
+    assert page.status_code == 404
