@@ -180,3 +180,17 @@ def test_partner_accounts_join_their_organisation_group(partner, consent):
 
     group = partner.organisation.group
     assert set(group.user_set.all()) == {partner, newcomer}
+
+
+def test_portal_search_finds_shared_files_only_and_keeps_names_out_of_urls(
+    login_as, consent, person, not_shared
+):
+    client = login_as("partner")
+
+    found = client.post(reverse("partners:portal"), {"q": "Ionescu"}, follow=True)
+    other = client.post(reverse("partners:portal"), {"q": "Maria"}, follow=True)
+
+    assert [row["person"] for row in found.context["rows"]] == [person]
+    assert other.context["rows"] == []
+    assert "Aucun dossier partagé ne correspond" in other.content.decode()
+    assert "ionescu" not in found.redirect_chain[0][0].lower()

@@ -1,0 +1,59 @@
+"""A partner on a phone: the files shared with their organisation, nothing else."""
+
+import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from beneficiaries import services as beneficiaries_services
+from partners import services
+from tests.beneficiaries.factories import PersonFactory
+from tests.browser import browser, log_in, phone  # noqa: F401 (fixtures)
+from tests.mia.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_partner_sees_the_shared_files_and_nothing_else(
+    live_server,
+    phone,  # noqa: F811
+    person,
+    referent,
+    partner,
+):
+    services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Inscription à France Travail",
+        sections=["identity", "employment"],
+        given_on=datetime.date(2026, 1, 5),
+        expires_on=datetime.date(2099, 6, 30),
+        by=referent,
+    )
+    hidden = beneficiaries_services.person_create(
+        by=referent, person=PersonFactory.build(first_name="Maria", last_name="Popescu")
+    )
+
+    log_in(phone, live_server, partner.email, PASSWORD)
+    phone.get_by_role("link", name="Dossiers partagés avec votre organisation").click()
+
+    expect(
+        phone.get_by_role("heading", name="Dossiers partagés avec votre organisation")
+    ).to_be_visible()
+    expect(phone.get_by_role("link", name="Ionescu Ștefan")).to_be_visible()
+    expect(phone.get_by_text("Identité et contact, Emploi")).to_be_visible()
+    expect(phone.get_by_text("30/06/2099")).to_be_visible()
+    expect(phone.get_by_text("Popescu")).to_have_count(0)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    phone.get_by_role("link", name="Ionescu Ștefan").click()
+    expect(phone.get_by_role("heading", name="Identité et contact")).to_be_visible()
+    expect(
+        phone.get_by_role("heading", name="Parties partagées avec votre organisation")
+    ).to_be_visible()
+    expect(phone.get_by_role("link", name="Modifier")).to_have_count(0)
+    expect(phone.get_by_role("link", name="Historique")).to_have_count(0)
+
+    phone.goto(f"{live_server.url}/personnes/{hidden.pk}/")
+    expect(phone.get_by_role("heading", name="Page introuvable")).to_be_visible()
+    expect(phone.get_by_text("Popescu")).to_have_count(0)
