@@ -41,6 +41,7 @@ PAGES = [
     ),
     ("/menages/<id>/historique/", "travailleur@demo.mia", "/menages/{household}/historique/"),
     ("/sites/", "travailleur@demo.mia", "/sites/"),
+    ("/partages/ partner portal", "partenaire@demo.mia", "/partages/"),
     ("admin person ?q=stefan", "admin@demo.mia", "/admin/beneficiaries/person/?q=stefan"),
 ]
 ADMIN = PAGES[-1][0]
@@ -87,6 +88,47 @@ def setup(url: str, scale: str) -> None:
     elapsed = time.perf_counter() - started
     if elapsed > 1:
         print(f"seed_demo --scale {scale}: {elapsed:.1f} s", file=sys.stderr)
+    load_shares(scale)
+
+
+def load_shares(scale: str) -> None:
+    """A database seeded before partner shares existed gets them now (partners.demo's step on
+    the people already there)."""
+    import random
+
+    from beneficiaries.models import Person
+    from mia import demo
+    from mia.models import Organisation, User
+    from partners.demo import consents_and_shares
+    from partners.models import Consent, PersonGroupObjectPermission
+
+    if Consent.objects.exists() or not Person.objects.exists():
+        _analyze(Consent, PersonGroupObjectPermission)
+        return
+    context = demo.DemoContext(scale=scale, rng=random.Random(f"{demo.SEED}:bench-shares"))
+    names = {name: key for key, (name, _kind) in demo.ORGANISATIONS.items()}
+    context.organisations = {
+        names[org.name]: org for org in Organisation.objects.filter(name__in=names)
+    }
+    context.users = {user.email: user for user in User.objects.all()}
+    context.created["persons"] = list(
+        Person.objects.filter(organisation=context.organisations["acina"], exited_on=None)
+        .only("pk", "organisation_id", "exited_on", "referent_id")
+        .order_by("pk")
+    )
+    consents_and_shares(context)
+    _analyze(Consent, PersonGroupObjectPermission)
+    print(f"partner shares loaded: {context.counts}", file=sys.stderr)
+
+
+def _analyze(*models) -> None:
+    """Fresh statistics after COPY: with none, PostgreSQL expects one row per table and the
+    portal's semi-join runs as nested loops (about twice slower at 50,000 grants)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 def placeholders() -> dict[str, int]:
@@ -175,6 +217,96 @@ def measure(requests: int, *, timing: bool) -> dict[str, dict]:
     return results
 
 
+def load_generic_grants() -> int:
+    """Guardian's default generic table (content type + text object id), filled once with the
+    same grants as the direct foreign-key table, for the comparison below."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from guardian.models import GroupObjectPermission
+
+    from beneficiaries.models import Person
+    from partners.models import PersonGroupObjectPermission
+
+    if not GroupObjectPermission.objects.exists():
+        content_type = ContentType.objects.get_for_model(Person)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {GroupObjectPermission._meta.db_table} "  # noqa: S608 — our tables
+                "(permission_id, group_id, content_type_id, object_pk) "
+                "SELECT permission_id, group_id, %s, content_object_id::text "
+                f"FROM {PersonGroupObjectPermission._meta.db_table}",
+                [content_type.pk],
+            )
+            cursor.execute(f"ANALYZE {GroupObjectPermission._meta.db_table}")
+    return GroupObjectPermission.objects.count()
+
+
+def sharing_comparison(requests: int) -> None:
+    """The portal's query (count + first page) three ways, for partenaire@demo.mia: our
+    visible_to (direct foreign keys, consent validity checked in the same query), guardian's
+    get_objects_for_user over the same direct table, and over guardian's generic tables."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from guardian.shortcuts import get_objects_for_user
+
+    from beneficiaries.models import Person
+    from mia.models import User
+    from partners.models import PersonGroupObjectPermission
+
+    generic_rows = load_generic_grants()
+    direct_rows = PersonGroupObjectPermission.objects.count()
+    user = User.objects.get(email="partenaire@demo.mia")
+    codenames = [f"beneficiaries.view_section_{s}" for s in ("identity", "employment")]
+
+    def guardian_list():
+        people = get_objects_for_user(
+            user, codenames, klass=Person, any_perm=True, accept_global_perms=False
+        )
+        return people.count(), list(people.order_by("last_name", "first_name", "pk")[:50])
+
+    def ours():
+        people = Person.objects.visible_to(user)
+        return people.count(), list(people.order_by("last_name", "first_name", "pk")[:50])
+
+    def generic():
+        # guardian picks a direct table when one exists: disabled here to read the generic one.
+        PersonGroupObjectPermission.enabled = False
+        try:
+            return guardian_list()
+        finally:
+            del PersonGroupObjectPermission.enabled
+
+    rows = [["portal list (count + 50 rows)", "median ms", "p95 ms", "queries", "files"]]
+    for label, run in [
+        ("MIA visible_to (direct FK + consent)", ours),
+        ("guardian get_objects_for_user, direct FK", guardian_list),
+        ("guardian get_objects_for_user, generic", generic),
+    ]:
+        for _ in range(WARM_UPS):
+            run()
+        samples = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            count, _page = run()
+            samples.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as captured:
+            run()
+        rows.append(
+            [
+                label,
+                f"{statistics.median(samples):.1f}",
+                f"{statistics.quantiles(samples, n=100, method='inclusive')[94]:.1f}",
+                str(len(captured.captured_queries)),
+                str(count),
+            ]
+        )
+    print(
+        f"\nPartner portal: {direct_rows} direct grants, {generic_rows} generic grants "
+        f"({requests} timed runs each)\n"
+    )
+    print(table(rows))
+
+
 def table(rows: list[list[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = [" | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
@@ -203,6 +335,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
     parser.add_argument("--scale", choices=["small", "national"], default="national")
     parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--sharing-only", action="store_true", help="only the partner portal comparison"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -217,6 +352,9 @@ def main() -> None:
 
     from beneficiaries.models import Person
 
+    if args.sharing_only:
+        sharing_comparison(args.requests)
+        return
     results = measure(args.requests, timing=True)
     admin_median = results[ADMIN].get("median")
     rows = [["page", "median ms", "p95 ms", "queries", "sql ms (1 req)", "ratio to admin (median)"]]
@@ -254,6 +392,7 @@ def main() -> None:
         )
     print("\nQueries per request do not depend on the data size:\n")
     print(table(rows))
+    sharing_comparison(args.requests)
 
 
 if __name__ == "__main__":
