@@ -21,7 +21,9 @@ class PartnersConfig(AppConfig):
         from mia.models import User
         from partners import sharing
         from partners.demo import consents_and_shares
+        from partners.demo_referrals import referrals
 
         beneficiaries_sharing.register(sharing.provider)
         demo.register(consents_and_shares, order=40)
+        demo.register(referrals, order=45)
         post_save.connect(_partner_account_saved, sender=User, dispatch_uid="partner_group")
