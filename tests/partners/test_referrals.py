@@ -389,3 +389,9 @@ def test_a_referral_without_consent_shares_nothing(login_as, referral, person):
     page = login_as("partner").get(reverse("beneficiaries:person_detail", args=[person.pk]))
 
     assert page.status_code == 404
+
+
+def test_partner_home_leads_to_the_referrals_received(login_as):
+    page = login_as("partner").get(reverse("home"))
+
+    assert reverse("partners:referrals_received") in page.content.decode()
