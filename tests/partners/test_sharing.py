@@ -194,3 +194,29 @@ def test_portal_search_finds_shared_files_only_and_keeps_names_out_of_urls(
     assert other.context["rows"] == []
     assert "Aucun dossier partagé ne correspond" in other.content.decode()
     assert "ionescu" not in found.redirect_chain[0][0].lower()
+
+
+def test_the_nightly_task_is_scheduled_and_removes_expired_grants(settings, consent):
+    from partners import tasks
+
+    Consent.objects.filter(pk=consent.pk).update(
+        expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "partners.tasks.shares_expire" in schedule
+    assert tasks.shares_expire.delay().get() == 2
+    assert not PersonGroupObjectPermission.objects.filter(consent=consent).exists()
+
+
+def test_administrator_reads_consents_in_the_admin_without_the_proof(login_as, consent):
+    client = login_as("administrator")
+
+    listing = client.get(reverse("admin:partners_consent_changelist"))
+    page = client.get(reverse("admin:partners_consent_change", args=[consent.pk]))
+
+    assert listing.status_code == 200
+    assert "France Travail" in listing.content.decode()
+    assert page.status_code == 200
+    assert "/media/" not in page.content.decode()
+    assert login_as("partner").get(reverse("admin:partners_consent_changelist")).status_code == 302
