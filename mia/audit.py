@@ -33,7 +33,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
 from mia.models import AuditAction, AuditEntry
@@ -294,6 +294,34 @@ def _after_delete(sender, instance, **kwargs):
     ).save()
 
 
+def _m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Links added or removed from the audited side (a follow-up's participants): one entry
+    with the ids. Changes made from the other side are not recorded (no code does them)."""
+    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    config = _config(type(instance))
+    if config is None or (action != "post_clear" and not pk_set):
+        return
+    field = next(
+        field.name
+        for field in type(instance)._meta.many_to_many
+        if field.remote_field.through is sender
+    )
+    if action == "post_clear":
+        change = {"removed": "all"}
+    else:
+        change = {"added" if action == "post_add" else "removed": sorted(pk_set)}
+    person_id, household_id = _owners(instance)
+    _entry(
+        action=_write_action(AuditAction.UPDATE),
+        model=type(instance),
+        object_id=instance.pk,
+        person_id=person_id,
+        household_id=household_id,
+        changes={field: change},
+    ).save()
+
+
 def connect() -> None:
     """Called by mia.apps.MiaConfig.ready(): per model, so that the other models keep Django's
     fast deletes."""
@@ -302,6 +330,12 @@ def connect() -> None:
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"audit_pre_{label}")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"audit_post_{label}")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"audit_delete_{label}")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _m2m_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"audit_m2m_{label}_{field.name}",
+            )
 
 
 # --- Changes in bulk ---------------------------------------------------------------------------

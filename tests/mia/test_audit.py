@@ -151,7 +151,7 @@ def test_notes_text_never_enters_the_trail(login_as, person, referent):
     )
 
     assert response.status_code == 302
-    update = entries_for(follow_up, action="update").get()
+    update = entries_for(follow_up, action="update", changes__has_key="note").get()
     assert update.changes["note"] == ["modifié", "modifié"]
     assert update.changes["place"] == ["office", "phone"]
     everything = json.dumps(list(AuditEntry.objects.values("changes", "path", "section")))
@@ -248,9 +248,14 @@ def test_an_import_leaves_entries_tagged_import(person, referent):
         )
 
     imported = AuditEntry.objects.filter(action=AuditAction.IMPORT)
-    assert entries_for(follow_up, action=AuditAction.IMPORT).get().user == referent
+    created = entries_for(follow_up, action=AuditAction.IMPORT).exclude(
+        changes__has_key="participants"
+    )
+    assert created.get().user == referent
     assert AuditEntry.objects.filter(action=AuditAction.BULK_CREATE, model="followup").count() == 0
-    assert imported.count() == 2
+    # The follow-up, its participants, the row created in bulk.
+    assert imported.count() == 3
+    assert {"participants": {"added": [person.pk]}} in [entry.changes for entry in imported]
     assert all(entry.person_id == person.pk for entry in imported)
 
 
@@ -357,3 +362,26 @@ def test_a_step_is_filed_under_its_goal_s_person(person, referent):
         "title": ["modifié", "modifié"],
         "done_on": [None, TODAY.isoformat()],
     }
+
+
+def test_who_was_present_is_a_change_of_the_follow_up(login_as, person, household, referent):
+    sister = services.person_create(by=referent, person=PersonFactory.build(household=household))
+    follow_up = accompaniment_services.follow_up_create(
+        person=person,
+        by=referent,
+        date=TODAY,
+        place="on_site",
+        pathways=[],
+        note="",
+        participants=[person, sister],
+    )
+    AuditEntry.objects.all().delete()
+
+    response = login_as("referent").post(
+        reverse("accompaniment:followup_edit", args=[follow_up.pk]),
+        {"date": TODAY.isoformat(), "place": "on_site", "participants": [person.pk]},
+    )
+
+    assert response.status_code == 302
+    entry = entries_for(follow_up).get()
+    assert (entry.user, entry.changes) == (referent, {"participants": {"removed": [sister.pk]}})
