@@ -228,6 +228,9 @@ AUDITED_MODELS = {
     "accompaniment.Task": {"person": "person_id", "redact": ["title"]},
     "accompaniment.Goal": {"person": "person_id", "redact": ["title"]},
     "accompaniment.Step": {"person": "goal__person_id", "redact": ["title", "who"]},
+    "partners.Referral": {"person": "person_id", "redact": ["reason", "decline_reason"]},
+    "partners.ReferralEvent": {"person": "referral__person_id", "redact": ["note"]},
+    "partners.Document": {"person": "person_id", "household": "household_id"},
 }
 # Largest document or photo accepted, in megabytes (a phone photo is 2 to 5).
 MIA_UPLOAD_MAX_MB = env_int("MIA_UPLOAD_MAX_MB", 10, minimum=1)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Household, Person
 from mia import permissions
+from mia.audit import AuditedQuerySet
 
 
 class DocumentKind(models.TextChoices):
@@ -29,7 +30,7 @@ def document_path(instance: "Document", filename: str) -> str:
     return f"documents/{filename}"
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "DocumentQuerySet":
         """Staff of the owning organisation; partners only the documents of the files whose
         `documents` section is shared with their organisation."""

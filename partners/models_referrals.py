@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Pathway, Person
 from mia import permissions
+from mia.audit import AuditedQuerySet
 from mia.models import Organisation
 
 
@@ -24,7 +25,7 @@ class ReferralStatus(models.TextChoices):
 OPEN_STATUSES = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 
 
-class ReferralQuerySet(models.QuerySet):
+class ReferralQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "ReferralQuerySet":
         """The sending organisation's staff see its referrals; a partner those addressed to their
         organisation."""
@@ -126,6 +127,8 @@ class ReferralEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     note = models.TextField(_("commentaire"), blank=True)
+
+    objects = AuditedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("changement de statut d'une orientation")

@@ -351,3 +351,9 @@ def test_partner_page_loads_documents_only_when_shared(login_as, person, partner
     assert documents_url not in identity_only
     assert reverse("partners:person_referrals", args=[person.pk]) not in with_documents
     assert f'hx-get="{documents_url}"' in with_documents
+
+
+def test_an_upload_is_audited_on_the_person_file(document, person):
+    entry = AuditEntry.objects.get(model="document", action=AuditAction.CREATE)
+
+    assert (entry.person_id, entry.object_id) == (person.pk, str(document.pk))

@@ -395,3 +395,18 @@ def test_partner_home_leads_to_the_referrals_received(login_as):
     page = login_as("partner").get(reverse("home"))
 
     assert reverse("partners:referrals_received") in page.content.decode()
+
+
+def test_referral_changes_are_audited_without_their_free_text(referral, partner, person):
+    from mia.models import AuditEntry
+
+    referrals.referral_decline(
+        referral=referral, reason="Public non éligible.", by=partner, base_url=BASE
+    )
+
+    entries = AuditEntry.objects.filter(model="referral", person_id=person.pk)
+    assert entries.filter(action="create").exists()
+    update = entries.get(action="update")
+    assert update.changes["status"] == ["sent", "declined"]
+    assert update.changes["decline_reason"][1] == "modifié"
+    assert "Public non éligible." not in str(list(entries.values_list("changes", flat=True)))
