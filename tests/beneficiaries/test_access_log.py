@@ -5,13 +5,15 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from accompaniment import services as accompaniment_services
 from beneficiaries import services
 from mia import audit
 from mia.models import AuditEntry
 from tests.beneficiaries.factories import PersonFactory
-from tests.mia.factories import UserFactory
+from tests.browser import browser, log_in, phone  # noqa: F401 (fixtures)
+from tests.mia.factories import PASSWORD, UserFactory
 
 TODAY = datetime.date(2026, 11, 2)
 
@@ -118,3 +120,30 @@ def test_query_budget(login_as, person, referent, colleague, size, django_assert
     with django_assert_num_queries(6):
         response = client.get(url(person))
     assert len(response.context["rows"]) == size + 1  # + this reading
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_referent_sees_on_a_phone_who_opened_the_file(
+    live_server,
+    phone,  # noqa: F811
+    person,
+    colleague,
+    referent,
+):
+    colleague.first_name, colleague.last_name = "Camille", "Martin"
+    colleague.save()
+    log_in(phone, live_server, colleague.email, PASSWORD)
+    phone.goto(f"{live_server.url}{reverse('beneficiaries:person_detail', args=[person.pk])}")
+    expect(phone.get_by_role("link", name="Accès au dossier")).to_have_count(0)
+    phone.context.clear_cookies()
+
+    log_in(phone, live_server, referent.email, PASSWORD)
+    phone.goto(f"{live_server.url}{reverse('beneficiaries:person_detail', args=[person.pk])}")
+    phone.get_by_role("link", name="Accès au dossier").click()
+
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Qui a consulté ou modifié")
+    entries = phone.locator(".access-log li")
+    expect(entries.filter(has_text="Camille Martin").first).to_contain_text("Consultation")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, "the log must not scroll sideways on a phone"
