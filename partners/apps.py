@@ -3,8 +3,11 @@ from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
-def _partner_account_saved(sender, instance, raw=False, **kwargs):
-    # Accounts are created in mia (team, admin, seed), which cannot know about shares.
+def _partner_account_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    # Accounts are created in mia (team, admin, seed), which cannot know about shares. A login
+    # (last_login) or a password change does not move anyone.
+    if update_fields is not None and not {"role", "organisation"} & set(update_fields):
+        return
     if not raw:
         from partners import services
 

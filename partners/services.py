@@ -35,11 +35,16 @@ def organisation_group(organisation: Organisation) -> Group:
 
 
 def join_organisation_group(user: User) -> None:
-    """A partner account belongs to its organisation's group (called when accounts are created
-    or moved, see partners.apps)."""
+    """A partner account belongs to its organisation's group, and to no other organisation's
+    (called when accounts are created, moved or change role, see partners.apps)."""
+    group = None
     if user.role == Role.PARTNER and user.organisation_id:
         group = organisation_group(user.organisation)
         user.groups.add(group)
+    others = User.groups.through.objects.filter(user=user, group__organisation__isnull=False)
+    if group is not None:
+        others = others.exclude(group=group)
+    others.delete()
 
 
 def _permissions(sections) -> dict[str, Permission]:

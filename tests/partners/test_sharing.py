@@ -220,3 +220,16 @@ def test_administrator_reads_consents_in_the_admin_without_the_proof(login_as, c
     assert page.status_code == 200
     assert "/media/" not in page.content.decode()
     assert login_as("partner").get(reverse("admin:partners_consent_changelist")).status_code == 302
+
+
+def test_a_partner_moved_to_another_organisation_leaves_the_first_group(
+    partner, partner_without_share, consent, person
+):
+    first_group = partner.organisation.group
+    partner.organisation = partner_without_share.organisation
+    partner.save()
+
+    assert not first_group.user_set.filter(pk=partner.pk).exists()
+    assert partner.groups.filter(pk=partner_without_share.organisation.group_id).exists()
+    assert not partner.has_perm("beneficiaries.view_section_identity", person)
+    assert not Person.objects.visible_to(partner).exists()
