@@ -204,6 +204,13 @@ def uploads_documents(user) -> bool:
     return _role(user) in _CASELOAD_ROLES
 
 
+def can_delete_document(user, document) -> bool:
+    """A paper attached by mistake is removed by whoever attached it, or by a coordinator."""
+    if not uploads_documents(user):
+        return False
+    return edits_all_files(user) or document.uploaded_by_id == user.pk
+
+
 def reads_documents(user) -> bool:
     """The team's own files, or a partner's shared ones whose documents section is shared."""
     return reads_person_files(user) or _role(user) == Role.PARTNER

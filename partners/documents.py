@@ -59,3 +59,11 @@ def documents_shared(user, *, person: Person | None = None, household: Household
         return Section.DOCUMENTS in sharing.sections(user, person)
     members = Person.objects.visible_to(user).filter(household=household)
     return any(Section.DOCUMENTS in sharing.sections(user, member) for member in members)
+
+
+@transaction.atomic
+def document_delete(*, document: Document, by) -> None:
+    """Delete the row, then the file once the deletion is committed (a rollback keeps both)."""
+    file = document.file
+    document.delete()
+    transaction.on_commit(lambda: file.storage.delete(file.name))

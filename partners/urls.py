@@ -47,4 +47,9 @@ urlpatterns = [
         views_documents.document_download,
         name="document_download",
     ),
+    path(
+        "documents/<int:pk>/supprimer/",
+        views_documents.document_delete,
+        name="document_delete",
+    ),
 ]

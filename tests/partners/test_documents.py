@@ -357,3 +357,47 @@ def test_an_upload_is_audited_on_the_person_file(document, person):
     entry = AuditEntry.objects.get(model="document", action=AuditAction.CREATE)
 
     assert (entry.person_id, entry.object_id) == (person.pk, str(document.pk))
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("referent", 302),  # who attached it
+        ("coordinator", 302),
+        ("colleague", 403),
+        ("manager", 404),
+        ("partner", 404),
+        ("outsider", 404),
+    ],
+)
+def test_who_attached_a_document_or_a_coordinator_deletes_it(
+    login_as, document, shared, media, persona, expected, django_capture_on_commit_callbacks
+):
+    stored = media / document.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login_as(persona).post(reverse("partners:document_delete", args=[document.pk]))
+
+    assert response.status_code == expected
+    assert Document.objects.exists() == (expected != 302)
+    assert stored.exists() == (expected != 302)
+
+
+def test_delete_is_post_only_and_refreshes_the_list_for_htmx(login_as, document, person):
+    client = login_as("referent")
+    url = reverse("partners:document_delete", args=[document.pk])
+
+    assert client.get(url).status_code == 405
+    response = client.post(url, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "partners/partials/document_list.html"
+    assert "Aucun document." in response.content.decode()
+
+
+def test_delete_button_only_for_who_may_delete(login_as, document, person):
+    url = reverse("partners:person_documents", args=[person.pk])
+    delete_url = reverse("partners:document_delete", args=[document.pk])
+
+    assert delete_url in login_as("referent").get(url).content.decode()
+    assert delete_url not in login_as("colleague").get(url).content.decode()
