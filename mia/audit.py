@@ -19,8 +19,8 @@ or a Celery task name theirs with `with audit.acting_as(user):`, and imports tag
 with `with audit.importing():` (action "import"). `with audit.suspended():` records nothing:
 for the demo loader only, never for real data.
 
-Free text (notes, titles, addresses: the `redact` lists of AUDITED_MODELS) is stored as
-"modifié", never its content; derived columns (editable=False, and the `ignore` lists) are left
+Free text and names (notes, titles, addresses, names: the `redact` lists of AUDITED_MODELS)
+are stored as "modifié", never their content: the trail names people by id only; derived columns (editable=False, and the `ignore` lists) are left
 out. Entries older than MIA_AUDIT_RETENTION_DAYS are deleted by `purge` (mia.tasks.audit_purge,
 daily in CELERY_BEAT_SCHEDULE)."""
 

@@ -210,18 +210,18 @@ LOGGING = {
 MIA_PAGE_SIZE = env_int("MIA_PAGE_SIZE", 50, minimum=10)
 
 # Audit trail (mia.audit): how long entries are kept, and the models whose every change is
-# recorded, with where their person and household ids are read. `redact`: free text, stored as
-# "modifié" (a note, a task's or goal's wording, a postal address); `ignore`: kept up to date
-# by services, not a change anyone makes (last contact).
+# recorded, with where their person and household ids are read. `redact`: free text and names,
+# stored as "modifié" (a note, a task's or goal's wording, a postal address, a name: the trail
+# names people by id only); `ignore`: kept up to date by services, not a change anyone makes.
 MIA_AUDIT_RETENTION_DAYS = env_int("MIA_AUDIT_RETENTION_DAYS", 365, minimum=1)
 AUDITED_MODELS = {
     "beneficiaries.Person": {
         "person": "pk",
         "household": "household_id",
-        "redact": ["mail_address"],
+        "redact": ["first_name", "last_name", "other_names", "mail_address"],
         "ignore": ["last_contact_on"],
     },
-    "beneficiaries.Household": {"household": "pk"},
+    "beneficiaries.Household": {"household": "pk", "redact": ["name"]},
     "beneficiaries.ReferentAssignment": {"person": "person_id"},
     "beneficiaries.Enrolment": {"person": "person_id"},
     "accompaniment.FollowUp": {"person": "person_id", "redact": ["note"]},

@@ -385,3 +385,18 @@ def test_who_was_present_is_a_change_of_the_follow_up(login_as, person, househol
     assert response.status_code == 302
     entry = entries_for(follow_up).get()
     assert (entry.user, entry.changes) == (referent, {"participants": {"removed": [sister.pk]}})
+
+
+def test_names_are_not_kept_in_the_trail(login_as, person, household):
+    AuditEntry.objects.all().delete()
+    household.name = "Famille Lăcătuș"
+    person.last_name = "Lăcătuș"
+    with audit.acting_as(person.referent):
+        household.save()
+        person.save()
+
+    changes = [entry.changes for entry in AuditEntry.objects.order_by("pk")]
+    assert changes == [
+        {"name": ["modifié", "modifié"]},
+        {"last_name": ["modifié", "modifié"]},
+    ]
