@@ -307,7 +307,7 @@ def many(request, person, referent):
 @pytest.mark.parametrize("many", [3, 30], indirect=True)
 def test_person_documents_budget(login_as, person, many, django_assert_num_queries):
     client = login_as("referent")
-    # 1 session, 1 user; the person; the documents with who uploaded them.
+    # 1 session, 1 user; the person; the documents.
     with django_assert_num_queries(4):
         response = client.get(reverse("partners:person_documents", args=[person.pk]))
     assert len(response.context["documents"]) == many
@@ -317,7 +317,7 @@ def test_person_documents_budget(login_as, person, many, django_assert_num_queri
 def test_partner_documents_budget(login_as, person, shared, many, django_assert_num_queries):
     client = login_as("partner")
     # 1 session, 1 user; the person through the grants; the sections shared (grants); the
-    # documents with who uploaded them.
+    # documents.
     with django_assert_num_queries(5):
         response = client.get(reverse("partners:person_documents", args=[person.pk]))
     assert len(response.context["documents"]) == many
@@ -401,3 +401,24 @@ def test_delete_button_only_for_who_may_delete(login_as, document, person):
 
     assert delete_url in login_as("referent").get(url).content.decode()
     assert delete_url not in login_as("colleague").get(url).content.decode()
+
+
+@pytest.fixture
+def many_household(request, household, referent):
+    for _ in range(request.param):
+        documents.document_add(
+            upload=SimpleUploadedFile("x.png", PNG, "image/png"),
+            kind=DocumentKind.HOUSING,
+            by=referent,
+            household=household,
+        )
+    return request.param
+
+
+@pytest.mark.parametrize("many_household", [3, 30], indirect=True)
+def test_household_documents_budget(login_as, household, many_household, django_assert_num_queries):
+    client = login_as("coordinator")
+    # 1 session, 1 user; the household; the documents.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("partners:household_documents", args=[household.pk]))
+    assert len(response.context["documents"]) == many_household

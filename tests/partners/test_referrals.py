@@ -410,3 +410,47 @@ def test_referral_changes_are_audited_without_their_free_text(referral, partner,
     assert update.changes["status"] == ["sent", "declined"]
     assert update.changes["decline_reason"][1] == "modifié"
     assert "Public non éligible." not in str(list(entries.values_list("changes", flat=True)))
+
+
+@pytest.fixture
+def long_history(request, referral, partner, referent):
+    """A referral declined then sent again `size` times: its history grows, its page does not
+    cost more."""
+    from partners.models import ReferralEvent
+
+    ReferralEvent.objects.bulk_create(
+        ReferralEvent(referral=referral, status=ReferralStatus.SENT, by=referent)
+        for _ in range(request.param)
+    )
+    return referral
+
+
+@pytest.mark.parametrize("long_history", SIZES, indirect=True)
+@pytest.mark.parametrize("persona", ["referent", "partner"])
+def test_referral_detail_budget(login_as, long_history, persona, django_assert_num_queries):
+    client = login_as(persona)
+    # 1 session, 1 user; the referral with person, organisations and authors; its events with
+    # their authors; the sender's side: whether they may cancel it; the partner's: whether
+    # the file is shared with them.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("partners:referral_detail", args=[long_history.pk]))
+    assert len(response.context["events"]) == long_history.events.count()
+
+
+def test_the_partner_organisation_contact_address_is_told_too(
+    person, partner, referent, django_capture_on_commit_callbacks
+):
+    partner.organisation.email = "accueil@francetravail.test"
+    partner.organisation.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        referrals.referral_create(
+            person=person,
+            organisation=partner.organisation,
+            pathway="employment",
+            reason="CV",
+            by=referent,
+            base_url=BASE,
+        )
+
+    assert mail.outbox[0].to == ["partenaire@test.mia", "accueil@francetravail.test"]
