@@ -233,7 +233,7 @@ def load_generic_grants() -> int:
             cursor.execute(
                 f"INSERT INTO {GroupObjectPermission._meta.db_table} "  # noqa: S608 — our tables
                 "(permission_id, group_id, content_type_id, object_pk) "
-                "SELECT permission_id, group_id, %s, content_object_id::text "
+                "SELECT DISTINCT permission_id, group_id, %s, content_object_id::text "
                 f"FROM {PersonGroupObjectPermission._meta.db_table}",
                 [content_type.pk],
             )

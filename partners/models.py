@@ -156,6 +156,15 @@ class PersonGroupObjectPermission(GroupObjectPermissionBase):
         verbose_name = _("partage d'une partie de dossier")
         verbose_name_plural = _("partages de parties de dossier")
         indexes = [models.Index(fields=["group", "content_object"])]
+        # One row per consent rather than per (group, permission, person): two consents may
+        # share the same section, and each keeps its own grant, so that withdrawing one leaves
+        # the other's in place and merging two shared files moves both without a conflict.
+        unique_together = []
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consent", "permission", "content_object"], name="one_grant_per_consent"
+            )
+        ]
 
 
 class PersonUserObjectPermission(UserObjectPermissionBase):

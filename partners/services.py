@@ -68,25 +68,22 @@ def covered_persons(consent: Consent) -> list[Person]:
     return covered
 
 
-def _grant(consents: list[Consent]) -> int:
-    """Grant what these consents cover, skipping rows that already exist (another consent
-    already grants them: one row per group, permission and person)."""
-    rows = []
-    for consent in consents:
-        group = organisation_group(consent.organisation)
-        by_codename = _permissions(consent.sections)
-        for person in covered_persons(consent):
-            for section in consent.sections:
-                rows.append(
-                    PersonGroupObjectPermission(
-                        group=group,
-                        permission=by_codename[section_codename(section)],
-                        content_object=person,
-                        consent=consent,
-                    )
-                )
-    created = PersonGroupObjectPermission.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+def _grant(consent: Consent) -> int:
+    """One grant per covered person and section, linked to this consent (existing rows are
+    kept: recording twice grants once)."""
+    group = organisation_group(consent.organisation)
+    by_codename = _permissions(consent.sections)
+    rows = [
+        PersonGroupObjectPermission(
+            group=group,
+            permission=by_codename[section_codename(section)],
+            content_object=person,
+            consent=consent,
+        )
+        for person in covered_persons(consent)
+        for section in consent.sections
+    ]
+    return len(PersonGroupObjectPermission.objects.bulk_create(rows, ignore_conflicts=True))
 
 
 @transaction.atomic
@@ -119,60 +116,38 @@ def consent_record(
     consent.full_clean(exclude=["proof"])
     consent.save()
     if consent.is_valid():
-        _grant([consent])
+        _grant(consent)
     return consent
-
-
-def _regrant(*, organisation: Organisation, persons: list[Person]) -> None:
-    """Grant again what the organisation's other valid consents cover for these persons."""
-    ids = [person.pk for person in persons]
-    household_ids = {person.household_id for person in persons if person.household_id}
-    others = (
-        Consent.objects.valid()
-        .filter(organisation=organisation)
-        .select_related("person", "household", "organisation")
-    )
-    others = others.filter(person_id__in=ids) | others.filter(household_id__in=household_ids)
-    _grant(list(others))
 
 
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, by: User, on: datetime.date | None = None) -> Consent:
-    """End the consent: its grants are deleted at once, then whatever another still-valid
-    consent of the same organisation covers is granted again."""
+    """End the consent and delete its grants at once. What another still-valid consent of the
+    same organisation covers stays shared: it has grants of its own."""
     consent.withdrawn_on = on or timezone.localdate()
     consent.withdrawn_by = by
     consent.save(update_fields=["withdrawn_on", "withdrawn_by"])
-    persons = covered_persons(consent)
     consent.grants.all().delete()
-    _regrant(organisation=consent.organisation, persons=persons)
     return consent
 
 
-@transaction.atomic
 def shares_expire(*, on: datetime.date | None = None) -> int:
-    """Delete the grants of consents expired by `on`, then re-grant what other valid consents
-    cover. Access already ends at expiry (the visibility query ignores expired consents): this
-    keeps the permission tables equal to what is allowed. Returns the number of grants removed."""
+    """Delete the grants of consents expired by `on`. Access already ends at expiry (the
+    visibility query ignores expired consents): this keeps the permission table equal to what
+    is allowed. Returns the number of grants removed."""
     on = on or timezone.localdate()
-    expired = list(
-        Consent.objects.filter(expires_on__lt=on, grants__isnull=False)
-        .distinct()
-        .select_related("person", "household", "organisation")
-    )
-    removed, _ = PersonGroupObjectPermission.objects.filter(consent__in=expired).delete()
-    by_organisation: dict[int, list[Person]] = {}
-    for consent in expired:
-        by_organisation.setdefault(consent.organisation_id, []).extend(covered_persons(consent))
-    for consent in expired:
-        persons = by_organisation.pop(consent.organisation_id, None)
-        if persons:
-            _regrant(organisation=consent.organisation, persons=persons)
+    expired = PersonGroupObjectPermission.objects.filter(consent__expires_on__lt=on)
+    removed, _by_model = expired.delete()
     return removed
 
 
-def shares_open(*, person: Person, organisation: Organisation) -> None:
+@transaction.atomic
+def shares_open(*, person: Person, organisation: Organisation) -> int:
     """Grant now what the organisation's valid consents cover for this person: a referral sent
     under consent opens the share at once (partners.referrals), even for a consent that only
-    became valid after it was recorded (given on a later date)."""
-    _regrant(organisation=organisation, persons=[person])
+    became valid after it was recorded (given on a later date). Returns the grants created."""
+    valid = Consent.objects.valid().filter(organisation=organisation)
+    consents = valid.filter(person=person)
+    if person.household_id:
+        consents = consents | valid.filter(household_id=person.household_id)
+    return sum(_grant(consent) for consent in consents.select_related("organisation"))

@@ -101,8 +101,11 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
     shared_with: dict = {}
     for grant in access_now:
         if grant.consent.is_valid():
+            # Two consents may share the same section: named once.
             entry = shared_with.setdefault(grant.consent.organisation, [])
-            entry.append(labels[section_of(grant.permission.codename)])
+            label = labels[section_of(grant.permission.codename)]
+            if label not in entry:
+                entry.append(label)
     return render(
         request,
         "partners/consents.html",

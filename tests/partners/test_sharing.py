@@ -233,3 +233,27 @@ def test_a_partner_moved_to_another_organisation_leaves_the_first_group(
     assert partner.groups.filter(pk=partner_without_share.organisation.group_id).exists()
     assert not partner.has_perm("beneficiaries.view_section_identity", person)
     assert not Person.objects.visible_to(partner).exists()
+
+
+def test_merging_two_files_shared_with_the_same_organisation_keeps_both_consents(
+    person, partner, referent, coordinator
+):
+    from beneficiaries import services as beneficiaries_services
+
+    twin = beneficiaries_services.person_create(
+        by=referent, person=PersonFactory.build(first_name="Stefan", last_name="Ionescu")
+    )
+    for shared in (person, twin):
+        services.consent_record(
+            person=shared,
+            organisation=partner.organisation,
+            purpose="Inscription",
+            sections=["identity"],
+            given_on=datetime.date(2026, 1, 5),
+            by=referent,
+        )
+
+    beneficiaries_services.person_merge(survivor=person, duplicate=twin, by=coordinator)
+
+    assert set(Consent.objects.values_list("person_id", flat=True)) == {person.pk}
+    assert list(Person.objects.visible_to(partner)) == [person]
