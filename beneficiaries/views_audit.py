@@ -13,10 +13,12 @@ from mia.models import AuditEntry
 from mia.permissions import access
 
 
-@access(permissions.reads_person_files, hide=True)
+@access(permissions.opens_person_pages, hide=True)
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Entries about the person and about their household as a whole (its page, its changes),
-    not those of the other members, newest first. Reading it is itself recorded."""
+    not those of the other members, newest first. Reading it is itself recorded. Whoever may
+    not open the file gets 404; whoever may open it but not read its log (a colleague, a
+    partner it is shared with) 403."""
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
     if not permissions.reads_access_log(request.user, person):
         raise PermissionDenied

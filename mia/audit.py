@@ -12,17 +12,22 @@ Changes are recorded for every model listed in settings.AUDITED_MODELS, whoever 
   only), post_save writes {field: [old, new]};
 - `QuerySet.update()`, `bulk_create()` and `bulk_update()` through AuditedQuerySet, which the
   models' querysets inherit: one `bulk_*` entry per row, written in one INSERT, so that each
-  person's page finds the changes made in bulk to their file.
+  person's page finds the changes made in bulk to their file (a value the database computes,
+  such as GREATEST(...), shows as "calculé");
+- links of a many-to-many field (a follow-up's participants) through m2m_changed.
 
 The acting user is the request's (mia.middleware.AuditMiddleware); services run by a command
 or a Celery task name theirs with `with audit.acting_as(user):`, and imports tag their writes
 with `with audit.importing():` (action "import"). `with audit.suspended():` records nothing:
 for the demo loader only, never for real data.
 
-Free text and names (notes, titles, addresses, names: the `redact` lists of AUDITED_MODELS)
-are stored as "modifié", never their content: the trail names people by id only; derived columns (editable=False, and the `ignore` lists) are left
-out. Entries older than MIA_AUDIT_RETENTION_DAYS are deleted by `purge` (mia.tasks.audit_purge,
-daily in CELERY_BEAT_SCHEDULE)."""
+Each entry carries the person and household ids it is about (AUDITED_MODELS says where to
+read them; `person_id` by default), which "who looked at or changed this file" filters on
+(beneficiaries.views_audit). Free text and names (the `redact` lists: notes, titles, addresses,
+names) are stored as "modifié", never their content: the trail names people by id only.
+Derived columns (editable=False, and the `ignore` lists) are left out. Entries older than
+MIA_AUDIT_RETENTION_DAYS are deleted by `purge` (mia.tasks.audit_purge, daily in
+CELERY_BEAT_SCHEDULE)."""
 
 import contextlib
 import contextvars

@@ -11,6 +11,7 @@ from accompaniment import services as accompaniment_services
 from beneficiaries import services
 from mia import audit
 from mia.models import AuditEntry
+from partners import services as partners_services
 from tests.beneficiaries.factories import PersonFactory
 from tests.browser import browser, log_in, phone  # noqa: F401 (fixtures)
 from tests.mia.factories import PASSWORD, UserFactory
@@ -40,6 +41,23 @@ def test_access(login_as, person, persona, expected):
     response = login_as(persona).get(url(person))
 
     assert response.status_code == expected
+
+
+def test_a_partner_the_file_is_shared_with_may_not_read_its_log(
+    login_as, person, partner, referent
+):
+    partners_services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Insertion professionnelle",
+        sections=["identity", "employment"],
+        given_on=datetime.date(2026, 1, 5),
+        by=referent,
+    )
+    client = login_as("partner")
+    assert client.get(reverse("beneficiaries:person_detail", args=[person.pk])).status_code == 200
+
+    assert client.get(url(person)).status_code == 403
 
 
 @pytest.mark.parametrize(("persona", "shown"), [("referent", True), ("colleague", False)])
