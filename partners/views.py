@@ -97,15 +97,17 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("permission", "consent__organisation")
         .order_by("consent__organisation__name", "permission__codename")
     )
-    labels = dict(Section.choices)
-    shared_with: dict = {}
+    codes: dict = {}
     for grant in access_now:
         if grant.consent.is_valid():
-            # Two consents may share the same section: named once.
-            entry = shared_with.setdefault(grant.consent.organisation, [])
-            label = labels[section_of(grant.permission.codename)]
-            if label not in entry:
-                entry.append(label)
+            # A set: two consents may share the same section, named once.
+            codes.setdefault(grant.consent.organisation, set()).add(
+                section_of(grant.permission.codename)
+            )
+    shared_with = {
+        organisation: [label for code, label in Section.choices if code in shared]
+        for organisation, shared in codes.items()
+    }
     return render(
         request,
         "partners/consents.html",

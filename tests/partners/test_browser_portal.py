@@ -57,3 +57,37 @@ def test_partner_sees_the_shared_files_and_nothing_else(
     phone.goto(f"{live_server.url}/personnes/{hidden.pk}/")
     expect(phone.get_by_role("heading", name="Page introuvable")).to_be_visible()
     expect(phone.get_by_text("Popescu")).to_have_count(0)
+
+
+def test_referent_records_then_withdraws_a_consent_on_a_phone(
+    live_server,
+    phone,  # noqa: F811
+    person,
+    referent,
+    partner,
+    tmp_path,
+):
+    proof = tmp_path / "signature.jpg"
+    proof.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64)
+
+    log_in(phone, live_server, referent.email, PASSWORD)
+    phone.goto(f"{live_server.url}/personnes/{person.pk}/")
+    phone.get_by_role("link", name="Consentements et partages").click()
+    expect(phone.get_by_text("Ce dossier n'est partagé avec aucune organisation")).to_be_visible()
+
+    phone.get_by_label("Organisation destinataire").select_option(label="France Travail")
+    phone.get_by_label("Objet du partage").fill("Inscription à France Travail")
+    phone.get_by_label("Identité et contact").check()
+    phone.get_by_label("Emploi").check()
+    phone.get_by_label("Preuve du consentement").set_input_files(str(proof))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.get_by_role("button", name="Enregistrer et partager").click()
+
+    expect(phone.get_by_text("Le consentement est enregistré")).to_be_visible()
+    access = phone.get_by_role("region", name="Qui a accès aujourd'hui")
+    expect(access.get_by_text("Identité et contact, Emploi")).to_be_visible()
+
+    phone.get_by_role("link", name="Retirer").click()
+    phone.get_by_role("button", name="Retirer le consentement").click()
+    expect(phone.get_by_text("Le consentement est retiré")).to_be_visible()
+    expect(phone.get_by_text("Ce dossier n'est partagé avec aucune organisation")).to_be_visible()
