@@ -151,3 +151,16 @@ def shares_open(*, person: Person, organisation: Organisation) -> int:
     if person.household_id:
         consents = consents | valid.filter(household_id=person.household_id)
     return sum(_grant(consent) for consent in consents.select_related("organisation"))
+
+
+def household_shares_refresh() -> int:
+    """Household consents follow the household: a child born or arrived since is covered, a
+    member who turned 18 or left is no longer (nightly, with shares_expire). Returns the
+    number of grants added or removed."""
+    changed = 0
+    valid = Consent.objects.valid().filter(household__isnull=False)
+    for consent in valid.select_related("person", "household", "organisation"):
+        covered = [person.pk for person in covered_persons(consent)]
+        removed, _by_model = consent.grants.exclude(content_object_id__in=covered).delete()
+        changed += removed + _grant(consent)
+    return changed

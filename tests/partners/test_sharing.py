@@ -257,3 +257,29 @@ def test_merging_two_files_shared_with_the_same_organisation_keeps_both_consents
 
     assert set(Consent.objects.values_list("person_id", flat=True)) == {person.pk}
     assert list(Person.objects.visible_to(partner)) == [person]
+
+
+def test_household_consents_follow_the_household_each_night(
+    login_as, person, household, partner, referent
+):
+    from partners import tasks
+
+    services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Domiciliation",
+        sections=["identity"],
+        given_on=datetime.date(2026, 1, 5),
+        by=referent,
+        household=household,
+    )
+    baby = services_person(household, referent, first_name="Ioana", birth_year=2026)
+    assert not Person.objects.visible_to(partner).filter(pk=baby.pk).exists()
+
+    tasks.shares_expire.delay().get()
+    assert Person.objects.visible_to(partner).filter(pk=baby.pk).exists()
+
+    Person.objects.filter(pk=baby.pk).update(birth_year=2000)  # an adult gives her own consent
+    tasks.shares_expire.delay().get()
+    assert not Person.objects.visible_to(partner).filter(pk=baby.pk).exists()
+    assert Person.objects.visible_to(partner).filter(pk=person.pk).exists()
