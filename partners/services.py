@@ -68,7 +68,7 @@ def covered_persons(consent: Consent) -> list[Person]:
     return covered
 
 
-def _grant(consent: Consent) -> int:
+def _grant(consent: Consent) -> None:
     """One grant per covered person and section, linked to this consent (existing rows are
     kept: recording twice grants once)."""
     group = organisation_group(consent.organisation)
@@ -83,7 +83,7 @@ def _grant(consent: Consent) -> int:
         for person in covered_persons(consent)
         for section in consent.sections
     ]
-    return len(PersonGroupObjectPermission.objects.bulk_create(rows, ignore_conflicts=True))
+    PersonGroupObjectPermission.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 @transaction.atomic
@@ -156,11 +156,12 @@ def shares_open(*, person: Person, organisation: Organisation) -> int:
 def household_shares_refresh() -> int:
     """Household consents follow the household: a child born or arrived since is covered, a
     member who turned 18 or left is no longer (nightly, with shares_expire). Returns the
-    number of grants added or removed."""
-    changed = 0
+    number of grants removed."""
+    removed = 0
     valid = Consent.objects.valid().filter(household__isnull=False)
     for consent in valid.select_related("person", "household", "organisation"):
         covered = [person.pk for person in covered_persons(consent)]
-        removed, _by_model = consent.grants.exclude(content_object_id__in=covered).delete()
-        changed += removed + _grant(consent)
-    return changed
+        count, _by_model = consent.grants.exclude(content_object_id__in=covered).delete()
+        removed += count
+        _grant(consent)
+    return removed
