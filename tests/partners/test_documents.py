@@ -422,3 +422,20 @@ def test_household_documents_budget(login_as, household, many_household, django_
     with django_assert_num_queries(4):
         response = client.get(reverse("partners:household_documents", args=[household.pk]))
     assert len(response.context["documents"]) == many_household
+
+
+def test_partner_household_documents_page_has_no_link_to_the_household(
+    login_as, household, shared, household_document
+):
+    page = login_as("partner").get(reverse("partners:household_documents", args=[household.pk]))
+
+    assert page.status_code == 200
+    assert reverse("beneficiaries:household_detail", args=[household.pk]) not in (
+        page.content.decode()
+    )
+    staff_page = login_as("referent").get(
+        reverse("partners:household_documents", args=[household.pk])
+    )
+    assert reverse("beneficiaries:household_detail", args=[household.pk]) in (
+        staff_page.content.decode()
+    )
