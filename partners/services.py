@@ -68,9 +68,10 @@ def covered_persons(consent: Consent) -> list[Person]:
     return covered
 
 
-def _grant(consent: Consent) -> None:
+def _grant(consent: Consent) -> int:
     """One grant per covered person and section, linked to this consent (existing rows are
-    kept: recording twice grants once)."""
+    kept: recording twice grants once). Returns the rows asked for: with ignore_conflicts the
+    database does not tell how many were new."""
     group = organisation_group(consent.organisation)
     by_codename = _permissions(consent.sections)
     rows = [
@@ -84,6 +85,7 @@ def _grant(consent: Consent) -> None:
         for section in consent.sections
     ]
     PersonGroupObjectPermission.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 @transaction.atomic
