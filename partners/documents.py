@@ -48,17 +48,15 @@ def document_add(
 
 def documents_shared(user, *, person: Person | None = None, household: Household | None = None):
     """Whether this user may see the documents of this person or household: the organisation's
-    staff always; a partner if the documents section is shared with them under a valid consent
-    (for a household: for one of its members)."""
+    staff always; a partner only a person's own documents, if that person shared the documents
+    section with them under a valid consent. A household's papers are never shared as such:
+    they may concern adults of the household who did not consent."""
     if permissions.reads_person_files(user):
         owner = person or household
         return owner.organisation_id == user.organisation_id
-    if not permissions.reads_documents(user):
+    if not permissions.reads_documents(user) or person is None:
         return False
-    if person is not None:
-        return Section.DOCUMENTS in sharing.sections(user, person)
-    members = Person.objects.visible_to(user).filter(household=household)
-    return any(Section.DOCUMENTS in sharing.sections(user, member) for member in members)
+    return Section.DOCUMENTS in sharing.sections(user, person)
 
 
 @transaction.atomic

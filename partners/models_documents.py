@@ -32,7 +32,7 @@ def document_path(instance: "Document", filename: str) -> str:
 
 class DocumentQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "DocumentQuerySet":
-        """Staff of the owning organisation; partners only the documents of the files whose
+        """Staff of the owning organisation; partners only the documents of the persons whose
         `documents` section is shared with their organisation."""
         if permissions.reads_person_files(user):
             return self.filter(
@@ -44,14 +44,13 @@ class DocumentQuerySet(AuditedQuerySet):
             from partners.models import Section, section_codename
             from partners.sharing import grants_of
 
-            # A partner: the files whose documents section is shared under a valid consent;
-            # a household's documents when one of its members' is.
+            # A partner: the papers of the persons who shared their documents section under
+            # a valid consent. A household's papers are never shared as such: they may
+            # concern adults of the household who did not consent.
             shared = grants_of(user).filter(
                 permission__codename=section_codename(Section.DOCUMENTS)
             )
-            persons = shared.order_by().values("content_object_id")
-            households = Person.objects.filter(pk__in=persons).order_by().values("household_id")
-            return self.filter(Q(person__in=persons) | Q(household__in=households))
+            return self.filter(person__in=shared.order_by().values("content_object_id"))
         return self.none()
 
 

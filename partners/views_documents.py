@@ -48,8 +48,6 @@ def _render_documents(request: HttpRequest, *, person, household, form) -> HttpR
         ),
         "deletes_any": permissions.uploads_documents(user) and permissions.edits_all_files(user),
         "deletes_own": _can_upload(user, owner),
-        # A partner opens a shared person's page, never a household's.
-        "opens_household": permissions.reads_person_files(user),
     }
     if request.htmx:
         return render(request, "partners/partials/document_list.html", context)
