@@ -11,6 +11,9 @@ def navigation(request) -> dict:
             "persons": permissions.reads_person_files(user),
             "sites": permissions.reads_person_files(user),
             "board": permissions.reads_caseload_board(user),
+            "shared_files": permissions.reads_shared_files(user),
+            "referrals_sent": permissions.sends_referrals(user),
+            "referrals_received": permissions.answers_referrals(user),
             "team": permissions.manages_accounts(user),
             "admin": user.is_staff,
         }

@@ -211,3 +211,25 @@ def test_another_association_opens_its_own_files_and_only_those(login_as, files,
 
     assert client.get(reverse("beneficiaries:person_detail", args=[own.pk])).status_code == 200
     assert client.get(url_of("beneficiaries:person_detail", files)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown", "hidden"),
+    [
+        (
+            "partner",
+            ["partners:portal", "partners:referrals_received"],
+            ["partners:referrals_sent"],
+        ),
+        ("referent", ["partners:referrals_sent"], ["partners:portal", "accompaniment:board"]),
+        ("coordinator", ["accompaniment:board", "team_list"], ["partners:referrals_received"]),
+    ],
+)
+def test_the_menu_offers_what_the_role_may_open(login_as, persona, shown, hidden, db):
+    html = login_as(persona).get(reverse("home")).content.decode()
+    menu = html[html.index('<ul class="nav">') : html.index("</nav>")]
+
+    for route in shown:
+        assert f'href="{reverse(route)}"' in menu
+    for route in hidden:
+        assert f'href="{reverse(route)}"' not in menu
