@@ -9,7 +9,7 @@ from beneficiaries.models import (
     Site,
     SitePopulation,
 )
-from mia import permissions
+from mia import audit, permissions
 from mia.admin import RoleAdmin
 
 
@@ -26,6 +26,16 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return permissions.administers(request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # An administrator cannot read a file silently either: the admin's page of a file is a
+        # read like any other, recorded in the audit trail.
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200 and self.model in (Person, Household):
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit.record_read(request, obj, section="admin")
+        return response
 
     def has_add_permission(self, request, obj=None):
         return False

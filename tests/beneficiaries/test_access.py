@@ -95,3 +95,16 @@ def test_admin_shows_only_the_administrator_organisation_read_only(
     assert own_page.status_code == 403
     person.refresh_from_db()
     assert person.first_name == "Ștefan"
+
+
+def test_an_administrator_reading_a_file_in_the_admin_is_recorded(login_as, person, administrator):
+    from mia.models import AuditEntry
+
+    response = login_as("administrator").get(
+        reverse("admin:beneficiaries_person_change", args=[person.pk])
+    )
+
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="view", person_id=person.pk)
+    assert entry.user == administrator
+    assert entry.section == "admin"
