@@ -12,6 +12,7 @@ def navigation(request) -> dict:
             "sites": permissions.reads_person_files(user),
             "board": permissions.reads_caseload_board(user),
             "shared_files": permissions.reads_shared_files(user),
+            "organisations": permissions.reads_person_files(user),
             "referrals_sent": permissions.sends_referrals(user),
             "referrals_received": permissions.answers_referrals(user),
             "team": permissions.manages_accounts(user),

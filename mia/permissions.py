@@ -172,7 +172,7 @@ def can_complete_task(user, task) -> bool:
 
 
 def reads_access_log(user, person) -> bool:
-    """"Who looked at or changed this file": a coordinator or an administrator of the person's
+    """ "Who looked at or changed this file": a coordinator or an administrator of the person's
     organisation, and the person's referent."""
     role = _role(user)
     if role is None or person.organisation_id != user.organisation_id:

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
 from beneficiaries.admin import OrganisationScopedAdmin
-from partners.models import Consent
+from mia.admin import RoleAdmin
+from partners.models import Consent, OrganisationContact
 
 
 @admin.register(Consent)
@@ -13,4 +14,25 @@ class ConsentAdmin(OrganisationScopedAdmin):
     list_filter = ["organisation"]
     list_select_related = ["person", "organisation"]
     date_hierarchy = "given_on"
-    exclude = ["proof"]  # downloaded through partners:consent_proof, never a media URL
+    # Not the proof: it is downloaded through partners:consent_proof, never a media URL.
+    fields = [
+        "person",
+        "household",
+        "organisation",
+        "purpose",
+        "sections",
+        "given_on",
+        "expires_on",
+        "recorded_by",
+        "withdrawn_on",
+        "withdrawn_by",
+    ]
+
+
+@admin.register(OrganisationContact)
+class OrganisationContactAdmin(RoleAdmin):
+    list_display = ["name", "function", "organisation", "email", "phone"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "function", "email"]
+    fields = ["organisation", "name", "function", "email", "phone"]

@@ -179,6 +179,7 @@ class PersonUserObjectPermission(UserObjectPermissionBase):
 
 # Referrals and documents live in their own modules; imported here so that Django registers them.
 from partners.models_documents import Document, DocumentKind  # noqa: E402, F401
+from partners.models_organisations import OrganisationContact  # noqa: E402, F401
 from partners.models_referrals import (  # noqa: E402, F401
     OPEN_STATUSES,
     Referral,

@@ -6,6 +6,7 @@ app_name = "partners"
 
 urlpatterns = [
     path("partages/", views.portal, name="portal"),
+    path("partenaires/", views.organisations, name="organisations"),
     path("personnes/<int:pk>/consentements/", views.consents, name="consents"),
     path("consentements/<int:pk>/retrait/", views.consent_withdraw, name="consent_withdraw"),
     path("consentements/<int:pk>/preuve/", views.consent_proof, name="consent_proof"),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from beneficiaries import searches
 from beneficiaries.models import Person
 from mia import permissions
+from mia.models import Organisation, OrganisationKind, Role, User
 from mia.permissions import access
 from partners import services
 from partners.forms import ConsentForm
@@ -155,3 +156,34 @@ def consent_proof(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=f"consentement-{consent.pk}.{extension}",
     )
+
+
+# --- Partner organisations ---------------------------------------------------------------------
+
+
+@access(permissions.reads_person_files)
+def organisations(request: HttpRequest) -> HttpResponse:
+    """The partner organisations, whom to call there, and how many of the association's files
+    each may open today: the staff's directory."""
+    partners = list(
+        Organisation.objects.exclude(kind=OrganisationKind.OPERATOR)
+        .prefetch_related("contacts")
+        .order_by("name")
+    )
+    users = dict(
+        User.objects.filter(role=Role.PARTNER, is_active=True)
+        .values_list("organisation_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    shared = dict(
+        Consent.objects.valid()
+        .filter(person__organisation_id=request.user.organisation_id)
+        .values_list("organisation_id")
+        .annotate(count=Count("person", distinct=True))
+        .order_by()
+    )
+    for organisation in partners:
+        organisation.partner_users = users.get(organisation.pk, 0)
+        organisation.shared_files = shared.get(organisation.pk, 0)
+    return render(request, "partners/organisations.html", {"organisations": partners})

@@ -51,6 +51,7 @@ ROUTES = {
     "accompaniment:person_exit": ("person", 404),
     "accompaniment:person_reenter": ("person", 404),
     "partners:portal": (None, 200),
+    "partners:organisations": (None, 403),
     "partners:consents": ("person", 404),
     "partners:consent_withdraw": ("consent", 404),
     "partners:consent_proof": ("consent", 404),
