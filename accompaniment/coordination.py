@@ -1,12 +1,14 @@
 """Coordinators' pages: the caseload board, transfers, entries and exits of the programme."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,12 +57,6 @@ class Tally:
     @property
     def households(self) -> int:
         return len(self.household_ids)
-
-    def add(self, household_id: int | None, people: int, not_seen: int) -> None:
-        self.people += people
-        self.not_seen += not_seen
-        if household_id is not None:
-            self.household_ids.add(household_id)
 
 
 def _display_name(first: str, last: str, email: str) -> str:
@@ -111,8 +107,23 @@ def board(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
+    # Thousands of groups at national scale: read them as plain tuples (no per-value
+    # converters) and add them up in local dicts before filling the tallies.
+    sql, params = groups.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    by_worker: dict = defaultdict(lambda: [0, 0, set()])
+    by_site: dict = defaultdict(lambda: [0, 0, set()])
+    overall = [0, 0, set()]
+    for referent_id, site_id, household_id, count, not_seen in rows:
+        for sums in (by_worker[referent_id], by_site[site_id], overall):
+            sums[0] += count
+            sums[1] += not_seen
+            if household_id is not None:
+                sums[2].add(household_id)
     former_ids = set()
-    for referent_id, site_id, household_id, count, not_seen in groups:
+    for referent_id, (people, not_seen, household_ids) in by_worker.items():
         if referent_id is None:
             worker = unassigned
         elif referent_id not in workers:
@@ -121,10 +132,11 @@ def board(request: HttpRequest) -> HttpResponse:
             former_ids.add(referent_id)
         else:
             worker = workers[referent_id]
-        if site_id not in sites:
-            sites[site_id] = Tally(_("Sans lieu de vie connu"), pk=site_id)
-        for tally in (worker, sites[site_id], totals):
-            tally.add(household_id, count, not_seen)
+        worker.people, worker.not_seen, worker.household_ids = people, not_seen, household_ids
+    for site_id, (people, not_seen, household_ids) in by_site.items():
+        site = sites[site_id] = Tally(_("Sans lieu de vie connu"), pk=site_id)
+        site.people, site.not_seen, site.household_ids = people, not_seen, household_ids
+    totals.people, totals.not_seen, totals.household_ids = overall
     if former_ids:
         # People still followed by an account that can no longer follow anyone: name it, so
         # that the coordinator hands its caseload over.

@@ -196,6 +196,9 @@ def test_portal_search_finds_shared_files_only_and_keeps_names_out_of_urls(
     assert "ionescu" not in found.redirect_chain[0][0].lower()
 
 
+# Committed rows: under `make test` with REDIS_URL a real worker runs the task, in another
+# process that reads the test database.
+@pytest.mark.django_db(transaction=True)
 def test_the_nightly_task_is_scheduled_and_removes_expired_grants(settings, consent):
     from partners import tasks
 
@@ -205,7 +208,7 @@ def test_the_nightly_task_is_scheduled_and_removes_expired_grants(settings, cons
 
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "partners.tasks.shares_expire" in schedule
-    assert tasks.shares_expire.delay().get() == 2
+    assert tasks.shares_expire.delay().get(timeout=30) == 2
     assert not PersonGroupObjectPermission.objects.filter(consent=consent).exists()
 
 
@@ -259,6 +262,7 @@ def test_merging_two_files_shared_with_the_same_organisation_keeps_both_consents
     assert list(Person.objects.visible_to(partner)) == [person]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_household_consents_follow_the_household_each_night(
     login_as, person, household, partner, referent
 ):
@@ -276,10 +280,10 @@ def test_household_consents_follow_the_household_each_night(
     baby = services_person(household, referent, first_name="Ioana", birth_year=2026)
     assert not Person.objects.visible_to(partner).filter(pk=baby.pk).exists()
 
-    tasks.shares_expire.delay().get()
+    tasks.shares_expire.delay().get(timeout=30)
     assert Person.objects.visible_to(partner).filter(pk=baby.pk).exists()
 
     Person.objects.filter(pk=baby.pk).update(birth_year=2000)  # an adult gives her own consent
-    tasks.shares_expire.delay().get()
+    tasks.shares_expire.delay().get(timeout=30)
     assert not Person.objects.visible_to(partner).filter(pk=baby.pk).exists()
     assert Person.objects.visible_to(partner).filter(pk=person.pk).exists()
