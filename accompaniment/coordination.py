@@ -133,8 +133,9 @@ def board(request: HttpRequest) -> HttpResponse:
         else:
             worker = workers[referent_id]
         worker.people, worker.not_seen, worker.household_ids = people, not_seen, household_ids
+    no_site = _("Sans lieu de vie connu")  # the real names replace it just below
     for site_id, (people, not_seen, household_ids) in by_site.items():
-        site = sites[site_id] = Tally(_("Sans lieu de vie connu"), pk=site_id)
+        site = sites[site_id] = Tally(no_site, pk=site_id)
         site.people, site.not_seen, site.household_ids = people, not_seen, household_ids
     totals.people, totals.not_seen, totals.household_ids = overall
     if former_ids:
