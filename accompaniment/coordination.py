@@ -116,7 +116,9 @@ def board(request: HttpRequest) -> HttpResponse:
     by_worker: dict = defaultdict(lambda: [0, 0, set()])
     by_site: dict = defaultdict(lambda: [0, 0, set()])
     overall = [0, 0, set()]
+    site_of_household = {}
     for referent_id, site_id, household_id, count, not_seen in rows:
+        site_of_household[household_id] = site_id
         for sums in (by_worker[referent_id], by_site[site_id], overall):
             sums[0] += count
             sums[1] += not_seen
@@ -155,14 +157,25 @@ def board(request: HttpRequest) -> HttpResponse:
     ):
         sites[pk].label, sites[pk].commune, sites[pk].sort_key = name, commune, fold(name)
 
-    overdue = (
+    # Overdue tasks in two small queries rather than one join: joined to the people, PostgreSQL
+    # hashes every active person of the organisation to keep a few thousand tasks.
+    overdue = list(
         Task.objects.visible_to(user)
-        .filter(done_on__isnull=True, due_on__lt=today, person__exited_on__isnull=True)
+        .filter(done_on__isnull=True, due_on__lt=today)
         .order_by()
-        .values_list("assigned_to_id", "person__household__site_id")
+        .values_list("assigned_to_id", "person_id")
         .annotate(count=Count("pk"))
     )
-    for assigned_to_id, site_id, count in overdue:
+    # Their households' sites are known from the groups above (active people only).
+    household_of = dict(
+        Person.objects.filter(pk__in={person_id for _, person_id, _ in overdue})
+        .active()
+        .values_list("pk", "household_id")
+    )
+    for assigned_to_id, person_id, count in overdue:
+        if person_id not in household_of:
+            continue
+        site_id = site_of_household.get(household_of[person_id])
         if assigned_to_id in workers:
             workers[assigned_to_id].overdue += count
         if site_id in sites:

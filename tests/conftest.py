@@ -7,6 +7,7 @@ worker of another association on the same instance."""
 
 import importlib
 
+import factory.random
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -21,6 +22,8 @@ from tests.mia.factories import OrganisationFactory, UserFactory
 def pytest_configure(config):
     # Tests create many accounts: a fast hasher keeps the suite quick. Nothing else changes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Generated names are the same on every run: a failure can be replayed.
+    factory.random.reseed_random("mia-tests")
 
 
 @pytest.hookimpl(wrapper=True)

@@ -184,8 +184,8 @@ def test_board_query_budget(login_as, association, coordinator, size, django_ass
 
     # session, user, alert period of the organisation, possible referents, people grouped by
     # referent, site and household, names of those sites, overdue tasks grouped by assignee
-    # and site.
-    with django_assert_num_queries(7):
+    # and person, the sites of those people if still followed.
+    with django_assert_num_queries(8):
         response = client.get(BOARD)
 
     assert response.context["totals"].people == 2 * size + 1

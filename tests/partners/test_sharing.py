@@ -48,7 +48,8 @@ def test_partner_page_shows_only_the_shared_sections(login_as, consent, person, 
     assert "Emploi" in html
     assert "Accès aux droits" not in html
     # Neither the household (other people's names), nor links to notes, plan, history, edit.
-    assert "Maria" not in html
+    assert f"{not_shared.first_name} {not_shared.last_name}" not in html
+    assert reverse("beneficiaries:person_detail", args=[not_shared.pk]) not in html
     for name in ("beneficiaries:person_edit", "accompaniment:plan", "partners:consents"):
         assert reverse(name, args=[person.pk]) not in html
     assert reverse("beneficiaries:person_timeline", args=[person.pk]) not in html
