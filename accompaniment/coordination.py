@@ -159,16 +159,16 @@ def board(request: HttpRequest) -> HttpResponse:
 
     # Overdue tasks in two small queries rather than one join: joined to the people, PostgreSQL
     # hashes every active person of the organisation to keep a few thousand tasks.
+    open_overdue = Task.objects.visible_to(user).filter(done_on__isnull=True, due_on__lt=today)
     overdue = list(
-        Task.objects.visible_to(user)
-        .filter(done_on__isnull=True, due_on__lt=today)
-        .order_by()
+        open_overdue.order_by()
         .values_list("assigned_to_id", "person_id")
         .annotate(count=Count("pk"))
     )
-    # Their households' sites are known from the groups above (active people only).
+    # Their households' sites are known from the groups above (active people only). A
+    # subquery, not a list of ids: thousands of parameters cost more than the query itself.
     household_of = dict(
-        Person.objects.filter(pk__in={person_id for _, person_id, _ in overdue})
+        Person.objects.filter(pk__in=open_overdue.values("person_id"))
         .active()
         .values_list("pk", "household_id")
     )
