@@ -3,8 +3,9 @@ naming the variable, never fall back silently to a default."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
-from mia.env import env_bool, env_int, env_list, env_str, env_url
+from mia.env import env_bool, env_float, env_int, env_list, env_str, env_url
 
 
 @pytest.mark.parametrize(
@@ -52,6 +53,19 @@ def test_env_int_rejects_non_integers(monkeypatch, raw):
     monkeypatch.setenv("MIA_NUMBER", raw)
     with pytest.raises(ImproperlyConfigured, match="MIA_NUMBER must be a whole number"):
         env_int("MIA_NUMBER", 0)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1.1", 1.1), (" 4 ", 4.0), ("", 2.5)])
+def test_env_float_reads_numbers(monkeypatch, raw, expected):
+    monkeypatch.setenv("MIA_COST", raw)
+    assert env_float("MIA_COST", 2.5) == expected
+
+
+@pytest.mark.parametrize(("raw", "message"), [("1,1", "a number"), ("0.01", "at least 0.1")])
+def test_env_float_rejects_nonsense(monkeypatch, raw, message):
+    monkeypatch.setenv("MIA_COST", raw)
+    with pytest.raises(ImproperlyConfigured, match=f"MIA_COST must be {message}"):
+        env_float("MIA_COST", 1.1, minimum=0.1)
 
 
 def test_env_int_enforces_minimum(monkeypatch):
@@ -115,3 +129,13 @@ def test_env_url_without_a_scheme_does_not_echo_the_value(monkeypatch):
 
     assert "s3cret" not in str(error.value)
     assert "no scheme" in str(error.value)
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_price_random_reads_as_on_ssd():
+    """Large households' timelines stay on their indexes only with this planner setting."""
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
