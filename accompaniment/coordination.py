@@ -1,14 +1,12 @@
 """Coordinators' pages: the caseload board, transfers, entries and exits of the programme."""
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +29,7 @@ from beneficiaries.models import Enrolment, Household, Person, PersonStatus, Sit
 from mia import permissions
 from mia.models import Organisation
 from mia.permissions import access
-from mia.text import fold
+from mia.text import sort_key
 
 # --- Caseload board ------------------------------------------------------------------------------
 
@@ -45,7 +43,7 @@ class Tally:
     people: int = 0
     not_seen: int = 0
     overdue: int = 0
-    household_ids: set = field(default_factory=set)
+    households: int = 0
     commune: str = ""
     sort_key: str = ""
     # Follows people but may no longer hold a caseload (account closed, role changed).
@@ -54,10 +52,6 @@ class Tally:
     url: str = ""
     transfer_url: str = ""
 
-    @property
-    def households(self) -> int:
-        return len(self.household_ids)
-
 
 def _display_name(first: str, last: str, email: str) -> str:
     return f"{first} {last}".strip() or email
@@ -65,19 +59,24 @@ def _display_name(first: str, last: str, email: str) -> str:
 
 def _name_key(first: str, last: str, email: str) -> str:
     """Workers by last name, accents aside, as every list of people."""
-    return fold(f"{last} {first}") or email
+    return sort_key(f"{last} {first}") or email
+
+
+# The board's two views: one line per worker (the default) or per site.
+BY_WORKER, BY_SITE = "referents", "lieux"
 
 
 @access(permissions.reads_caseload_board)
 def board(request: HttpRequest) -> HttpResponse:
-    """Per worker and per site: active people, households, people not seen for the
+    """Per worker, or per site: active people, households, people not seen for the
     organisation's alert period, overdue tasks; and who has no referent.
 
-    One scan of the people, grouped by (referent, site, household), and one of the overdue
-    tasks, grouped by (assignee, site), whatever the number of workers and sites: Python adds
-    the groups up both ways (a household lives on one site, so household counts stay exact).
-    Nothing reads the follow-ups: Person.last_contact_on says when someone was last seen."""
+    Each view is two grouped queries, whatever the number of people: the active people
+    grouped by referent (or site), read from an index that holds every column they need
+    (Person.Meta.indexes), and their overdue tasks grouped the same way. Nothing reads the
+    follow-ups: Person.last_contact_on says when someone was last seen."""
     user = request.user
+    view = BY_SITE if request.GET.get("vue") == BY_SITE else BY_WORKER
     today = timezone.localdate()
     weeks = (
         Organisation.objects.filter(pk=user.organisation_id)
@@ -85,130 +84,129 @@ def board(request: HttpRequest) -> HttpResponse:
         .first()
     ) or 0
     since = today - datetime.timedelta(weeks=weeks)
-
-    workers = {
-        pk: Tally(_display_name(first, last, email), pk=pk, sort_key=_name_key(first, last, email))
-        for pk, first, last, email in permissions.possible_referents(user).values_list(
-            "pk", "first_name", "last_name", "email"
-        )
+    people = Person.objects.visible_to(user).active().order_by()
+    counts = {
+        "people": Count("pk"),
+        "not_seen": Count(
+            "pk", filter=Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=since)
+        ),
+        # A household lives on one site but its members may have different referents.
+        "households": Count("household", distinct=True),
+        "unassigned": Count("pk", filter=Q(referent__isnull=True)),
     }
-    sites: dict[int | None, Tally] = {}
-    unassigned = Tally(_("Sans référent·e"))
-    totals = Tally(_("Total"))
-    groups = (
-        Person.objects.visible_to(user)
-        .active()
+    # Tasks of people still followed, done by nobody yet, due before today.
+    overdue = (
+        Task.objects.visible_to(user)
+        .filter(done_on__isnull=True, due_on__lt=today, person__exited_on__isnull=True)
         .order_by()
-        .values_list("referent_id", "household__site_id", "household_id")
-        .annotate(
-            count=Count("pk"),
-            not_seen=Count(
-                "pk", filter=Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=since)
-            ),
-        )
     )
-    # Thousands of groups at national scale: read them as plain tuples (no per-value
-    # converters) and add them up in local dicts before filling the tallies.
-    sql, params = groups.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    by_worker: dict = defaultdict(lambda: [0, 0, set()])
-    by_site: dict = defaultdict(lambda: [0, 0, set()])
-    overall = [0, 0, set()]
-    site_of_household = {}
-    for referent_id, site_id, household_id, count, not_seen in rows:
-        site_of_household[household_id] = site_id
-        for sums in (by_worker[referent_id], by_site[site_id], overall):
-            sums[0] += count
-            sums[1] += not_seen
-            if household_id is not None:
-                sums[2].add(household_id)
-    former_ids = set()
-    for referent_id, (people, not_seen, household_ids) in by_worker.items():
-        if referent_id is None:
-            worker = unassigned
-        elif referent_id not in workers:
-            label = _("Compte n° %(pk)d") % {"pk": referent_id}
-            worker = workers[referent_id] = Tally(label, pk=referent_id, former=True)
-            former_ids.add(referent_id)
-        else:
-            worker = workers[referent_id]
-        worker.people, worker.not_seen, worker.household_ids = people, not_seen, household_ids
-    no_site = _("Sans lieu de vie connu")  # the real names replace it just below
-    for site_id, (people, not_seen, household_ids) in by_site.items():
-        site = sites[site_id] = Tally(no_site, pk=site_id)
-        site.people, site.not_seen, site.household_ids = people, not_seen, household_ids
-    totals.people, totals.not_seen, totals.household_ids = overall
-    if former_ids:
-        # People still followed by an account that can no longer follow anyone: name it, so
-        # that the coordinator hands its caseload over.
-        for pk, first, last, email in (
-            permissions.team_members(user)
-            .filter(pk__in=former_ids)
-            .values_list("pk", "first_name", "last_name", "email")
-        ):
-            workers[pk].label = _display_name(first, last, email)
-            workers[pk].sort_key = _name_key(first, last, email)
-    for pk, name, commune in (
-        Site.objects.visible_to(user)
-        .filter(pk__in=[pk for pk in sites if pk is not None])
-        .values_list("pk", "name", "commune__name")
-    ):
-        sites[pk].label, sites[pk].commune, sites[pk].sort_key = name, commune, fold(name)
-
-    # Overdue tasks in two small queries rather than one join: joined to the people, PostgreSQL
-    # hashes every active person of the organisation to keep a few thousand tasks.
-    open_overdue = Task.objects.visible_to(user).filter(done_on__isnull=True, due_on__lt=today)
-    overdue = list(
-        open_overdue.order_by()
-        .values_list("assigned_to_id", "person_id")
-        .annotate(count=Count("pk"))
-    )
-    # Their households' sites are known from the groups above (active people only). A
-    # subquery, not a list of ids: thousands of parameters cost more than the query itself.
-    household_of = dict(
-        Person.objects.filter(pk__in=open_overdue.values("person_id"))
-        .active()
-        .values_list("pk", "household_id")
-    )
-    for assigned_to_id, person_id, count in overdue:
-        if person_id not in household_of:
-            continue
-        site_id = site_of_household.get(household_of[person_id])
-        if assigned_to_id in workers:
-            workers[assigned_to_id].overdue += count
-        if site_id in sites:
-            sites[site_id].overdue += count
+    totals = Tally(_("Total"))
+    if view == BY_WORKER:
+        groups = people.values_list("referent_id").annotate(**counts)
+        tasks = overdue.values_list("assigned_to_id").annotate(count=Count("pk"))
+        rows = _worker_rows(user)
+    else:
+        groups = people.values_list("household__site_id").annotate(**counts)
+        tasks = overdue.values_list("person__household__site_id").annotate(count=Count("pk"))
+        rows = {}
+    unassigned = 0
+    for pk, count, not_seen, households, without_referent in groups:
+        row = rows.get(pk)
+        if row is None:
+            # A site; in the workers' view, an account that follows people but is no longer
+            # a possible referent; in both, the line of people without referent or site.
+            row = rows[pk] = Tally("", pk=pk, former=view == BY_WORKER and pk is not None)
+        row.people, row.not_seen, row.households = count, not_seen, households
+        totals.people += count
+        totals.not_seen += not_seen
+        unassigned += without_referent
+    for pk, count in tasks:
         totals.overdue += count
+        # A task assigned to nobody, or to someone who follows nobody, counts in the total
+        # only; a task of someone without a known site counts on that line.
+        if pk in rows and (pk is not None or view == BY_SITE):
+            rows[pk].overdue += count
 
+    context = {
+        "view": view,
+        "totals": totals,
+        "unassigned": unassigned,
+        "weeks": weeks,
+        "unassigned_url": reverse("beneficiaries:person_list")
+        + "?"
+        + urlencode({"referent": UNASSIGNED, "status": PersonStatus.ACTIVE}),
+    }
+    if view == BY_WORKER:
+        _name_former_workers(user, rows)
+        context["workers"] = sorted(
+            (row for pk, row in rows.items() if pk is not None),
+            key=lambda row: (row.sort_key, row.pk),
+        )
+        context["without_referent"] = rows.get(None) or Tally("")
+    else:
+        context["site_page"] = _site_page(user, request.GET.get("page"), rows)
+    return render(request, "accompaniment/board.html", context)
+
+
+def _worker_rows(user) -> dict[int, Tally]:
+    """Everyone who may hold a caseload, with or without people yet."""
     people_url = reverse("beneficiaries:person_list")
     transfer_url = reverse("accompaniment:transfer")
-    for worker in workers.values():
-        worker.url = f"{people_url}?referent={worker.pk}&status={PersonStatus.ACTIVE}"
-        worker.transfer_url = f"{transfer_url}?portee=referent&id={worker.pk}"
-    # Sites by name, a page at a time: at national scale they are hundreds.
-    site_page = Paginator(
-        sorted(sites.values(), key=lambda row: (row.pk is None, row.sort_key, row.pk or 0)),
+    rows = {}
+    for pk, first, last, email in permissions.possible_referents(user).values_list(
+        "pk", "first_name", "last_name", "email"
+    ):
+        rows[pk] = Tally(
+            _display_name(first, last, email), pk=pk, sort_key=_name_key(first, last, email)
+        )
+        rows[pk].url = f"{people_url}?referent={pk}&status={PersonStatus.ACTIVE}"
+        rows[pk].transfer_url = f"{transfer_url}?portee=referent&id={pk}"
+    return rows
+
+
+def _name_former_workers(user, rows: dict[int | None, Tally]) -> None:
+    """People still followed by an account that can no longer follow anyone: name it, so that
+    the coordinator hands its caseload over."""
+    former = {pk: row for pk, row in rows.items() if row.former}
+    if not former:
+        return
+    people_url = reverse("beneficiaries:person_list")
+    transfer_url = reverse("accompaniment:transfer")
+    for pk, first, last, email in (
+        permissions.team_members(user)
+        .filter(pk__in=former)
+        .values_list("pk", "first_name", "last_name", "email")
+    ):
+        row = former[pk]
+        row.label, row.sort_key = _display_name(first, last, email), _name_key(first, last, email)
+    for pk, row in former.items():
+        row.label = row.label or _("Compte n° %(pk)d") % {"pk": pk}
+        row.sort_key = row.sort_key or row.label
+        row.url = f"{people_url}?referent={pk}&status={PersonStatus.ACTIVE}"
+        row.transfer_url = f"{transfer_url}?portee=referent&id={pk}"
+
+
+def _site_page(user, number: str | None, rows: dict[int | None, Tally]):
+    """Sites with people followed, by name a page at a time (hundreds at national scale); the
+    line of people with no known site comes last."""
+    # Every site of the organisation, rather than a list of hundreds of ids to look up.
+    for pk, name, commune in Site.objects.visible_to(user).values_list(
+        "pk", "name", "commune__name"
+    ):
+        if pk in rows:
+            rows[pk].label, rows[pk].commune, rows[pk].sort_key = name, commune, sort_key(name)
+    if None in rows:
+        rows[None].label = _("Sans lieu de vie connu")
+    page = Paginator(
+        sorted(rows.values(), key=lambda row: (row.pk is None, row.sort_key, row.pk or 0)),
         settings.MIA_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    for site in site_page:
-        if site.pk is not None:
-            site.url = reverse("beneficiaries:site_detail", args=[site.pk])
-            site.transfer_url = f"{transfer_url}?portee=site&id={site.pk}"
-    return render(
-        request,
-        "accompaniment/board.html",
-        {
-            "workers": sorted(workers.values(), key=lambda row: (row.sort_key, row.pk)),
-            "site_page": site_page,
-            "unassigned": unassigned,
-            "totals": totals,
-            "weeks": weeks,
-            "unassigned_url": f"{people_url}?"
-            + urlencode({"referent": UNASSIGNED, "status": PersonStatus.ACTIVE}),
-        },
-    )
+    ).get_page(number)
+    transfer_url = reverse("accompaniment:transfer")
+    for row in page:
+        if row.pk is not None:
+            row.url = reverse("beneficiaries:site_detail", args=[row.pk])
+            row.transfer_url = f"{transfer_url}?portee=site&id={row.pk}"
+    return page
 
 
 # --- Transfers -----------------------------------------------------------------------------------

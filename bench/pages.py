@@ -29,7 +29,8 @@ WARM_UPS = 3
 # caseload who attended the most follow-ups, {household} the household with the most follow-ups.
 PAGES = [
     ("/ caseload, my week", "travailleur@demo.mia", "/"),
-    ("/coordination/ board", "coordination@demo.mia", "/coordination/"),
+    ("/coordination/ board by worker", "coordination@demo.mia", "/coordination/"),
+    ("/coordination/ board by site", "coordination@demo.mia", "/coordination/?vue=lieux"),
     ("/personnes/?q=stefan", "coordination@demo.mia", "/personnes/?q=stefan"),
     ("/personnes/?q=Стефан", "coordination@demo.mia", f"/personnes/?q={quote('Стефан')}"),
     ("/personnes/?q=1990", "coordination@demo.mia", "/personnes/?q=1990"),

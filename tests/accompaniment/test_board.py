@@ -14,6 +14,7 @@ from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteF
 from tests.mia.factories import UserFactory
 
 BOARD = reverse("accompaniment:board")
+BY_SITE = {"vue": "lieux"}
 TODAY = timezone.localdate()
 
 
@@ -113,21 +114,46 @@ def test_board_counts_per_worker(login_as, caseloads, referent, colleague, coord
     assert _figures(workers[str(colleague)]) == (2, 2, 1, 1)
     # The coordinator may take a caseload: listed, with nobody yet.
     assert _figures(workers[str(coordinator)]) == (0, 0, 0, 0)
-    assert response.context["unassigned"].people == 1
+    assert response.context["unassigned"] == 1
+    assert response.context["without_referent"].people == 1
     totals = response.context["totals"]
-    # A household counts once in the total even when its members have different referents.
-    assert (totals.people, totals.households, totals.overdue) == (6, 3, 3)
+    assert (totals.people, totals.not_seen, totals.overdue) == (6, 3, 3)
 
 
 def test_board_counts_per_site(login_as, caseloads, site):
-    response = login_as("coordinator").get(BOARD)
+    response = login_as("coordinator").get(BOARD, BY_SITE)
 
     sites = _by_label(response.context["site_page"])
+    # The household followed by two workers counts once.
     assert _figures(sites["Terrain des Acacias"]) == (4, 2, 2, 2)
     assert _figures(sites["Squat du Canal"]) == (1, 1, 1, 1)
     assert _figures(sites["Sans lieu de vie connu"]) == (1, 0, 0, 0)
     page = response.content.decode()
     assert f"?portee=site&amp;id={site.pk}" in page
+
+
+def test_both_views_give_the_same_totals(login_as, caseloads):
+    client = login_as("coordinator")
+
+    by_worker, by_site = client.get(BOARD), client.get(BOARD, BY_SITE)
+
+    for response in (by_worker, by_site):
+        totals = response.context["totals"]
+        assert (totals.people, totals.not_seen, totals.overdue) == (6, 3, 3)
+        assert response.context["unassigned"] == 1
+    assert "workers" in by_worker.context and "site_page" not in by_worker.context
+    assert "site_page" in by_site.context and "workers" not in by_site.context
+
+
+def test_views_are_links_and_an_unknown_one_shows_the_workers(login_as, caseloads):
+    client = login_as("coordinator")
+
+    page = " ".join(client.get(BOARD).content.decode().split())
+    unknown = client.get(BOARD, {"vue": "<script>"})
+
+    assert '<a href="?vue=referents" aria-current="true">Par référent·e</a>' in page
+    assert '<a href="?vue=lieux" >Par lieu de vie</a>' in page
+    assert unknown.status_code == 200 and unknown.context["view"] == "referents"
 
 
 def test_alert_period_is_the_organisation_s(login_as, caseloads, association, referent):
@@ -183,14 +209,19 @@ def test_board_query_budget(login_as, association, coordinator, size, django_ass
     client = login_as("coordinator")
 
     # session, user, alert period of the organisation, possible referents, people grouped by
-    # referent, site and household, names of those sites, overdue tasks grouped by assignee
-    # and person, the sites of those people if still followed.
-    with django_assert_num_queries(8):
-        response = client.get(BOARD)
+    # referent, overdue tasks grouped by assignee.
+    with django_assert_num_queries(6):
+        by_worker = client.get(BOARD)
+    # session, user, alert period, people grouped by site, overdue tasks grouped by site, the
+    # names of those sites.
+    with django_assert_num_queries(6):
+        by_site = client.get(BOARD, BY_SITE)
 
-    assert response.context["totals"].people == 2 * size + 1
-    assert response.context["totals"].overdue == size
-    assert response.context["site_page"].paginator.count == size + 1
+    for response in (by_worker, by_site):
+        assert response.context["totals"].people == 2 * size + 1
+        assert response.context["totals"].overdue == size
+    assert len(by_worker.context["workers"]) == size + 1
+    assert by_site.context["site_page"].paginator.count == size + 1
 
 
 def test_sites_come_a_page_at_a_time_with_totals_over_all(
@@ -200,8 +231,8 @@ def test_sites_come_a_page_at_a_time_with_totals_over_all(
     _team(size=12, association=association, coordinator=coordinator)
     client = login_as("coordinator")
 
-    first = client.get(BOARD)
-    second = client.get(BOARD, {"page": 2})
+    first = client.get(BOARD, BY_SITE)
+    second = client.get(BOARD, {**BY_SITE, "page": 2})
 
     # 12 sites and the line of people without a site, which comes last.
     assert len(first.context["site_page"]) == 10
