@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.forms import DATE_INPUT
 from beneficiaries.models import ExitReason
 from mia import permissions
-from mia.widgets import LongSelect
+from mia.widgets import ChoiceList, LongSelect
 
 SCOPES = {
     "personne": _("une personne"),
@@ -42,15 +42,17 @@ class TransferForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Plain choices from one values_list query (see PersonFilter): no model instances.
-        self.fields["vers"].choices = [
-            ("", _("Choisir…")),
-            *(
-                (pk, f"{first} {last}".strip() or email)
-                for pk, first, last, email in permissions.possible_referents(user).values_list(
-                    "pk", "first_name", "last_name", "email"
-                )
-            ),
-        ]
+        self.fields["vers"].choices = ChoiceList(
+            [
+                ("", _("Choisir…")),
+                *(
+                    (pk, f"{first} {last}".strip() or email)
+                    for pk, first, last, email in permissions.possible_referents(user).values_list(
+                        "pk", "first_name", "last_name", "email"
+                    )
+                ),
+            ]
+        )
         self.referent_names = dict(self.fields["vers"].choices)
 
 

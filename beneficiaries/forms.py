@@ -16,7 +16,7 @@ from beneficiaries.models import (
 )
 from mia import permissions
 from mia.concurrency import VersionedForm
-from mia.widgets import LongSelect
+from mia.widgets import ChoiceList, LongSelect
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -200,20 +200,24 @@ class PersonFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["site"].extra["choices"] = [
-            ("", _("Tous")),
-            *Site.objects.visible_to(user).order_by("name", "pk").values_list("pk", "name"),
-        ]
-        self.filters["referent"].extra["choices"] = [
-            ("", _("Tous")),
-            (UNASSIGNED, _("Sans référent·e")),
-            *(
-                (pk, f"{first} {last}".strip() or email)
-                for pk, first, last, email in permissions.possible_referents(user).values_list(
-                    "pk", "first_name", "last_name", "email"
-                )
-            ),
-        ]
+        self.filters["site"].extra["choices"] = ChoiceList(
+            [
+                ("", _("Tous")),
+                *Site.objects.visible_to(user).order_by("name", "pk").values_list("pk", "name"),
+            ]
+        )
+        self.filters["referent"].extra["choices"] = ChoiceList(
+            [
+                ("", _("Tous")),
+                (UNASSIGNED, _("Sans référent·e")),
+                *(
+                    (pk, f"{first} {last}".strip() or email)
+                    for pk, first, last, email in permissions.possible_referents(user).values_list(
+                        "pk", "first_name", "last_name", "email"
+                    )
+                ),
+            ]
+        )
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

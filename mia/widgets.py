@@ -2,7 +2,27 @@ from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
+
+
+class ChoiceList(BaseChoiceIterator):
+    """Choices read once from the database, such as every site of an association, given to a
+    field as they are: Django leaves a choice iterator alone instead of normalising each pair
+    again, and the copy every form makes of its fields shares this list instead of deep-copying
+    hundreds of tuples (together about a third of a people search's server time)."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+
+    def __iter__(self):
+        return iter(self.choices)
+
+    def __len__(self) -> int:
+        return len(self.choices)
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 class LongSelect(forms.Select):
