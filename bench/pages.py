@@ -356,6 +356,10 @@ def main() -> None:
     if args.sharing_only:
         sharing_comparison(args.requests)
         return
+    # The process as gunicorn runs it: mia.wsgi loads every view and freezes what is loaded
+    # out of the garbage collector's way.
+    import mia.wsgi  # noqa: F401
+
     results = measure(args.requests, timing=True)
     admin_median = results[ADMIN].get("median")
     rows = [["page", "median ms", "p95 ms", "queries", "sql ms (1 req)", "ratio to admin (median)"]]

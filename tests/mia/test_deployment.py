@@ -2,8 +2,11 @@
 run must exist in the code, and every variable an operator may set must be documented."""
 
 import importlib
+import os
 import re
 import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,3 +129,30 @@ def test_dockerfile_builds_from_the_lock_without_dev_tools():
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
     assert "uv sync --frozen --no-dev" in dockerfile
     assert re.search(r"^USER (?!root)\w+", dockerfile, flags=re.MULTILINE)
+
+
+def test_wsgi_application_loads_every_view_and_freezes_them_out_of_the_collector():
+    """gunicorn's workers start from mia.wsgi: views imported before the first request, and
+    what is loaded kept out of the garbage collector's full collections."""
+    script = (
+        "import gc, sys\n"
+        "import mia.wsgi\n"
+        "assert callable(mia.wsgi.application)\n"
+        "assert 'accompaniment.coordination' in sys.modules, 'views not loaded'\n"
+        "print(gc.get_freeze_count())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    # Django, the installed apps and the project: far more than a bare interpreter's objects.
+    assert int(result.stdout.strip()) > 50_000
