@@ -1,12 +1,15 @@
 """What accompaniment adds to the timeline: follow-ups, tasks, goals and steps of the plan.
 Notes appear only to those who read notes (mia.permissions.reads_notes)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accompaniment.models import FollowUp, Goal, GoalStatus, Step, Task
 from beneficiaries.timeline import Entry, TimelineQuery, register
 from mia import permissions
+from mia.links import object_url
+
+# Entries name the person they concern: the two columns of the person's thirty that it takes.
+PERSON_NAME = ("person__first_name", "person__last_name")
 
 
 def follow_ups(query: TimelineQuery):
@@ -15,7 +18,7 @@ def follow_ups(query: TimelineQuery):
     attended = FollowUp.participants.through.objects.filter(person_id__in=query.person_ids)
     rows = (
         FollowUp.objects.filter(pk__in=attended.values("followup_id"))
-        .select_related("author", "person")
+        .select_related("author")
         .order_by("-date", "-pk")
     )
     if query.pathway:
@@ -31,9 +34,9 @@ def follow_ups(query: TimelineQuery):
             pathways=tuple(row.pathways),
             who=str(row.author or ""),
             # Its author (or a coordinator) opens it to correct it; others go to the file.
-            url=reverse("accompaniment:followup_edit", args=[row.pk])
+            url=object_url("accompaniment:followup_edit", row.pk)
             if permissions.can_edit_follow_up(query.user, row)
-            else reverse("beneficiaries:person_detail", args=[row.person_id]),
+            else object_url("beneficiaries:person_detail", row.person_id),
         )
         for row in rows[: query.limit]
     ]
@@ -44,7 +47,8 @@ def tasks(query: TimelineQuery):
         return []
     rows = (
         Task.objects.filter(person_id__in=query.person_ids)
-        .select_related("person", "assigned_to")
+        .select_related("person")
+        .only("title", "pathway", "due_on", "done_on", *PERSON_NAME)
         .order_by("-due_on", "-pk")
     )
     if query.pathway:
@@ -64,14 +68,27 @@ def tasks(query: TimelineQuery):
 
 
 def plan(query: TimelineQuery):
-    goals = Goal.objects.filter(person_id__in=query.person_ids).select_related("person")
-    steps = Step.objects.filter(goal__person_id__in=query.person_ids, done_on__isnull=False)
+    goals = (
+        Goal.objects.filter(person_id__in=query.person_ids)
+        .select_related("person")
+        .only("pathway", "title", "status", "closed_on", "created_at", *PERSON_NAME)
+    )
+    steps = (
+        Step.objects.filter(goal__person_id__in=query.person_ids, done_on__isnull=False)
+        .select_related("goal__person")
+        .only(
+            "title",
+            "done_on",
+            "goal__pathway",
+            *(f"goal__{field}" for field in PERSON_NAME),
+        )
+    )
     if query.pathway:
         goals = goals.filter(pathway=query.pathway)
         steps = steps.filter(goal__pathway=query.pathway)
     entries = []
     for goal in goals.order_by("-created_at", "-pk")[: query.limit]:
-        url = reverse("accompaniment:plan", args=[goal.person_id])
+        url = object_url("accompaniment:plan", goal.person_id)
         entries.append(
             Entry(
                 date=goal.created_at.date(),
@@ -98,7 +115,7 @@ def plan(query: TimelineQuery):
                     url=url,
                 )
             )
-    for step in steps.select_related("goal__person").order_by("-done_on", "-pk")[: query.limit]:
+    for step in steps.order_by("-done_on", "-pk")[: query.limit]:
         entries.append(
             Entry(
                 date=step.done_on,
@@ -107,7 +124,7 @@ def plan(query: TimelineQuery):
                 title=_("Étape franchie : %(title)s") % {"title": step.title},
                 pathways=(step.goal.pathway,),
                 who=str(step.goal.person),
-                url=reverse("accompaniment:plan", args=[step.goal.person_id]),
+                url=object_url("accompaniment:plan", step.goal.person_id),
             )
         )
     return entries

@@ -1,10 +1,13 @@
 """What beneficiaries adds to the timeline: entries and exits, referents, places of life."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Enrolment, HouseholdStay, PersonMerge, ReferentAssignment
 from beneficiaries.timeline import Entry, TimelineQuery, register
+from mia.links import object_url
+
+# Entries name the person they concern: the two columns of the person's thirty that it takes.
+PERSON_NAME = ("person__first_name", "person__last_name")
 
 
 def enrolments(query: TimelineQuery):
@@ -13,10 +16,11 @@ def enrolments(query: TimelineQuery):
     rows = (
         Enrolment.objects.filter(person_id__in=query.person_ids)
         .select_related("person")
+        .only("entered_on", "exited_on", "exit_reason", *PERSON_NAME)
         .order_by("-entered_on", "-pk")[: query.limit]
     )
     for row in rows:
-        url = reverse("beneficiaries:person_detail", args=[row.person_id])
+        url = object_url("beneficiaries:person_detail", row.person_id)
         yield Entry(
             date=row.entered_on,
             rank=(1, row.pk),
@@ -43,6 +47,13 @@ def assignments(query: TimelineQuery):
     rows = (
         ReferentAssignment.objects.filter(person_id__in=query.person_ids)
         .select_related("person", "referent")
+        .only(
+            "started_on",
+            *PERSON_NAME,
+            "referent__first_name",
+            "referent__last_name",
+            "referent__email",
+        )
         .order_by("-started_on", "-pk")[: query.limit]
     )
     return [
@@ -52,7 +63,7 @@ def assignments(query: TimelineQuery):
             kind="assignment",
             title=_("Suivi par %(referent)s") % {"referent": row.referent},
             who=str(row.person),
-            url=reverse("beneficiaries:person_detail", args=[row.person_id]),
+            url=object_url("beneficiaries:person_detail", row.person_id),
         )
         for row in rows
     ]
@@ -75,7 +86,7 @@ def stays(query: TimelineQuery):
             title=_("Installation sur le lieu de vie %(site)s") % {"site": row.site.name},
             pathways=("housing",),
             who=str(row.household),
-            url=reverse("beneficiaries:household_detail", args=[row.household_id]),
+            url=object_url("beneficiaries:household_detail", row.household_id),
         )
         for row in rows
     ]
@@ -86,7 +97,7 @@ def merges(query: TimelineQuery):
         return []
     rows = (
         PersonMerge.objects.filter(survivor_id__in=query.person_ids)
-        .select_related("survivor", "merged_by")
+        .select_related("merged_by")
         .order_by("-merged_at", "-pk")[: query.limit]
     )
     return [
@@ -96,7 +107,7 @@ def merges(query: TimelineQuery):
             kind="merge",
             title=_("Fusion avec le dossier n° %(pk)d") % {"pk": row.merged_person_id},
             who=str(row.merged_by or ""),
-            url=reverse("beneficiaries:person_detail", args=[row.survivor_id]),
+            url=object_url("beneficiaries:person_detail", row.survivor_id),
         )
         for row in rows
     ]
