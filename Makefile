@@ -13,7 +13,7 @@ PY := .venv/bin/python
 CELERY_WORKER = celery -A mia worker --loglevel=INFO --concurrency=2
 DEMO_PASSWORD := demo-mia-2026
 
-.PHONY: help install system-packages run test quality fix bench
+.PHONY: help install system-packages run test quality fix bench messages
 
 help:
 	@echo "make run      install, migrate, load the demo data and serve http://127.0.0.1:8000"
@@ -21,6 +21,7 @@ help:
 	@echo "make quality  ruff, djlint and the migrations check, as CI runs them"
 	@echo "make fix      reformat Python and templates, apply safe lint fixes"
 	@echo "make bench    page benchmarks (bench/pages.py)"
+	@echo "make messages update the English catalogue (locale/en) after a change of French strings"
 
 # Builds .venv from uv.lock with the dev group, for run and test alike: syncing without it would
 # uninstall the test tools each time one switches between the two.
@@ -39,9 +40,10 @@ install:
 	fi
 	"$$uv" sync --frozen
 
-# Chromium (Playwright journeys) and pdftoppm (rendering the Préfecture PDF in tests).
+# Chromium (Playwright journeys), pdftoppm (rendering the Préfecture PDF in tests) and GNU
+# gettext (the test that the English catalogue has every string).
 system-packages:
-	@if [ -x /usr/bin/chromium ] && command -v pdftoppm >/dev/null; then exit 0; fi
+	@if [ -x /usr/bin/chromium ] && command -v pdftoppm >/dev/null && command -v xgettext >/dev/null; then exit 0; fi
 	if ! command -v apt-get >/dev/null; then
 		echo "The tests need Chromium at /usr/bin/chromium and poppler's pdftoppm; install them." >&2
 		exit 1
@@ -49,14 +51,14 @@ system-packages:
 	if [ "$$(id -u)" = 0 ]; then sudo=""
 	elif command -v sudo >/dev/null; then sudo="sudo"
 	else
-		echo "Installing chromium and poppler-utils needs root: run 'apt-get install chromium poppler-utils' as root." >&2
+		echo "Installing chromium, poppler-utils and gettext needs root: run 'apt-get install chromium poppler-utils gettext' as root." >&2
 		exit 1
 	fi
-	echo "==> Installing chromium and poppler-utils"
+	echo "==> Installing chromium, poppler-utils and gettext"
 	# Waits for another apt/dpkg run instead of failing on its lock.
 	$$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-		--no-install-recommends chromium poppler-utils
+		--no-install-recommends chromium poppler-utils gettext
 
 run: install
 	@$(PY) manage.py migrate --noinput
@@ -139,3 +141,9 @@ fix: install
 # e.g. make bench BENCH_ARGS="--requests 100"
 bench: install
 	@$(PY) bench/pages.py $(BENCH_ARGS)
+
+# French strings are the message ids; locale/en/LC_MESSAGES/django.po gets the new ones (to
+# translate, see README), loses the unused ones, and is compiled to the .mo Django reads.
+messages: install
+	@$(PY) manage.py makemessages -l en --no-obsolete --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l en --ignore=.venv
