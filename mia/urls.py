@@ -16,6 +16,7 @@ urlpatterns = [
     path("equipe/", views.team_list, name="team_list"),
     path("equipe/nouveau/", views.team_invite, name="team_invite"),
     path("sante/", health, name="health"),
+    path("langue/", views.language, name="language"),
     path("admin/", admin.site.urls),
     path("comptes/", include("allauth.urls")),
 ]

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from mia import permissions, services
 from mia.forms import InvitationForm
 from mia.models import User
-from mia.permissions import access
+from mia.permissions import access, public
 
 
 @access(permissions.manages_accounts)
@@ -31,3 +33,11 @@ def team_invite(request: HttpRequest) -> HttpResponse:
         )
         return redirect("team_list")
     return render(request, "mia/team_form.html", {"form": form})
+
+
+@public
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """French or English, for anyone, the login page included: Django's set_language keeps the
+    choice in a cookie and goes back to the page (or home if `next` is not one of ours)."""
+    return set_language(request)

@@ -20,6 +20,8 @@ from partners import documents, referrals, services
 ROUTES = {
     "home": (None, 200),
     "health": (None, 200),
+    # Posted by the language switch of every page (tests/mia/test_language.py).
+    "language": (None, 405),
     "team_list": (None, 403),
     "team_invite": (None, 403),
     "beneficiaries:person_list": (None, 403),
@@ -70,7 +72,8 @@ ROUTES = {
     "partners:document_download": ("document", 200),
     "partners:document_delete": ("document", 404),
 }
-PUBLIC = {"health"}
+# Open without signing in; the language switch only takes a POST.
+PUBLIC = {"health": 200, "language": 405}
 # Third-party URL sets with their own rules: allauth (login, password) and the Django admin
 # (administrator role, tested in tests/beneficiaries/test_access.py).
 THIRD_PARTY = ("admin:", "account_", "mfa_", "socialaccount_")
@@ -156,7 +159,7 @@ def test_anonymous_visitors_go_to_the_login_page(client, files, route):
     response = client.get(url_of(route, files))
 
     if route in PUBLIC:
-        assert response.status_code == 200
+        assert response.status_code == PUBLIC[route]
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
