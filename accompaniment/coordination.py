@@ -42,7 +42,8 @@ class Tally:
     pk: int | None = None
     people: int = 0
     not_seen: int = 0
-    overdue: int = 0
+    # None on the line of people without referent: tasks are counted per assignee.
+    overdue: int | None = 0
     households: int = 0
     commune: str = ""
     sort_key: str = ""
@@ -127,24 +128,43 @@ def board(request: HttpRequest) -> HttpResponse:
         if pk in rows and (pk is not None or view == BY_SITE):
             rows[pk].overdue += count
 
+    unassigned_url = (
+        reverse("beneficiaries:person_list")
+        + "?"
+        + urlencode({"referent": UNASSIGNED, "status": PersonStatus.ACTIVE})
+    )
     context = {
         "view": view,
         "totals": totals,
         "unassigned": unassigned,
         "weeks": weeks,
-        "unassigned_url": reverse("beneficiaries:person_list")
-        + "?"
-        + urlencode({"referent": UNASSIGNED, "status": PersonStatus.ACTIVE}),
+        "unassigned_url": unassigned_url,
     }
     if view == BY_WORKER:
         _name_former_workers(user, rows)
-        context["workers"] = sorted(
+        workers = sorted(
             (row for pk, row in rows.items() if pk is not None),
             key=lambda row: (row.sort_key, row.pk),
         )
-        context["without_referent"] = rows.get(None) or Tally("")
+        # The people nobody follows close the table, with no tasks of their own to count.
+        without_referent = rows.get(None) or Tally("")
+        without_referent.label, without_referent.url = _("Sans référent·e"), unassigned_url
+        without_referent.overdue = None
+        context |= {
+            "heading": _("Par référent·e"),
+            "first_column": _("Référent·e"),
+            "workers": workers,
+            "without_referent": without_referent,
+            "rows": [*workers, without_referent],
+        }
     else:
-        context["site_page"] = _site_page(user, request.GET.get("page"), rows)
+        site_page = _site_page(user, request.GET.get("page"), rows)
+        context |= {
+            "heading": _("Par lieu de vie"),
+            "first_column": _("Lieu de vie"),
+            "site_page": site_page,
+            "rows": site_page,
+        }
     return render(request, "accompaniment/board.html", context)
 
 
