@@ -5,14 +5,13 @@ import importlib
 import os
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from mia.celery import app as celery_app
+from tests.processes import run_python
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 APP_SERVICES = ["migrate", "web", "worker", "beat"]
@@ -143,15 +142,7 @@ def test_wsgi_application_loads_every_view_and_freezes_them_out_of_the_collector
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
 
-    result = subprocess.run(  # noqa: S603 — our interpreter, our script
-        [sys.executable, "-c", script],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python("-c", script, env=env)
 
     assert result.returncode == 0, result.stderr
     # Django, the installed apps and the project: far more than a bare interpreter's objects.

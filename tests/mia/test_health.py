@@ -1,6 +1,4 @@
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from mia import health
+from tests.processes import run_python
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -84,15 +83,7 @@ def test_check_deploy_is_clean_with_production_variables():
     }
     assert len(env["DJANGO_SECRET_KEY"]) >= 50
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=env)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

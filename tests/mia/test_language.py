@@ -3,8 +3,6 @@ the login page, and the English catalogue covers every string of the interface."
 
 import re
 import shutil
-import subprocess
-import sys
 from gettext import GNUTranslations
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.conftest import PERSONAS
+from tests.processes import run_python
 
 LANGUAGE = reverse("language")
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
@@ -142,16 +141,11 @@ def test_the_catalogue_has_every_string_of_the_interface(tmp_path):
         ),
     )
     # The arguments of the Makefile's `messages` target.
-    result = subprocess.run(  # noqa: S603 — our interpreter, our copy of the project
-        [
-            *(sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete"),
-            *("--ignore=tests", "--ignore=bench"),
-        ],
+    result = run_python(
+        *("manage.py", "makemessages", "-l", "en", "--no-obsolete"),
+        *("--ignore=tests", "--ignore=bench"),
         cwd=copy,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
     assert result.returncode == 0, result.stderr
 
