@@ -532,6 +532,9 @@ class Person(models.Model):
         ]
         indexes = [
             models.Index(fields=["organisation", "last_name", "first_name"]),
+            # Lists across organisations (a partner's shared files) walk people in name order
+            # and stop at a page, instead of sorting everyone shared with them.
+            models.Index(fields=["last_name", "first_name", "id"], name="person_by_name"),
             models.Index(fields=["referent", "exited_on"]),
             models.Index(fields=["household"]),
             # The caseload board reads only these columns of the people still followed: an
