@@ -26,6 +26,8 @@ def test_follow_up_with_a_next_step_from_the_caseload(live_server, phone, refere
     caseload = phone.locator("table")
     caseload.get_by_role("link", name="Entretien : Ștefan Ionescu").click()
     expect(phone.get_by_role("heading", name="Entretien — Ștefan Ionescu")).to_be_visible()
+    # The heading shows before the deferred draft script runs: typing earlier saves nothing.
+    phone.wait_for_load_state()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
     # The note is kept in the browser as it is typed: a reload (a lost connection) loses nothing.
