@@ -396,15 +396,32 @@ class PersonQuerySet(AuditedQuerySet):
                     phone |= Q(phone_digits__contains=f"33{token[1:]}")
                 queryset = queryset.filter(phone)
             else:
-                # Households through a subquery: joined within the OR, every household was
-                # hash-joined to every person on each search (national scale, PostgreSQL).
-                households = Household.objects.order_by().filter(search_text__contains=token)
-                queryset = queryset.filter(
-                    Q(search_text__contains=token)
-                    | Q(name_keys__contains=f" {sound_key(token)}")
-                    | Q(household__in=households)
-                )
+                queryset = queryset.filter(pk__in=_spelled(token))
         return queryset
+
+
+def _spelled(token: str):
+    """Ids of the people whose name, name's sound or household's name holds `token`. Households
+    through a subquery: joined, every household was hash-joined to every person. From three
+    trigram-indexed reads put together, not one OR over the three: PostgreSQL scanned every
+    person for the OR (10 ms against 4 ms at national scale). Under three letters the trigram
+    indexes cannot narrow anything and one scan is cheaper."""
+    people = Person.objects.order_by()
+    households = Household.objects.order_by().filter(search_text__contains=token)
+    by_name = Q(search_text__contains=token)
+    by_sound = Q(name_keys__contains=f" {sound_key(token)}")
+    by_household = Q(household__in=households)
+    if len(token) < 3:
+        return people.filter(by_name | by_sound | by_household).values("pk")
+    return (
+        people.filter(by_name)
+        .values("pk")
+        .union(
+            people.filter(by_sound).values("pk"),
+            people.filter(by_household).values("pk"),
+            all=True,
+        )
+    )
 
 
 class Person(models.Model):
