@@ -240,7 +240,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "accompaniment/partials/task_row.html",
-            {"task": task, "today": timezone.localdate()},
+            {"task": task, "today": timezone.localdate(), "home_url": reverse("home")},
         )
     messages.success(request, _("La tâche est faite."))
     return redirect(_next_url(request, reverse("home")))
