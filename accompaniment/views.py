@@ -109,9 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
         if to_see_again:
             listed = mine.filter(_not_seen_since(today, user.organisation.follow_up_alert_weeks))
         caseload = Paginator(
-            listed.select_related("household__site__commune").order_by(
-                "last_name", "first_name", "pk"
-            ),
+            listed.for_rows().order_by("last_name", "first_name", "pk"),
             settings.MIA_PAGE_SIZE,
         ).get_page(request.GET.get("page"))
         week = _my_week(

@@ -373,6 +373,16 @@ class PersonQuerySet(AuditedQuerySet):
     def active(self) -> "PersonQuerySet":
         return self.filter(exited_on__isnull=True)
 
+    def for_rows(self) -> "PersonQuerySet":
+        """What a line of a list of people shows (templates/includes/person_rows.html): the
+        person, household, site and commune have about sixty columns, a line reads fifteen."""
+        return self.select_related("household__site__commune", "referent").only(
+            *("organisation_id", "first_name", "last_name", "birth_date", "birth_year"),
+            *("exited_on", "last_contact_on", "household__name", "household__site__name"),
+            "household__site__commune__name",
+            *("referent__first_name", "referent__last_name", "referent__email"),
+        )
+
     def search(self, query: str) -> "PersonQuerySet":
         """Every word typed must match: a spelling of the name (accents, Cyrillic and
         transliterations aside), the household's name, a birth year, or phone digits."""

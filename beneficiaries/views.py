@@ -43,9 +43,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         data = request.GET.copy()
         if "r" in data:
             data["q"] = searches.recall(request, data["r"])
-    people = Person.objects.visible_to(request.user).select_related(
-        "household__site__commune", "referent"
-    )
+    people = Person.objects.visible_to(request.user).for_rows()
     person_filter = PersonFilter(data, queryset=people, user=request.user)
     page = _page(request, person_filter.qs)
     if request.htmx:
