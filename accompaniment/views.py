@@ -53,6 +53,7 @@ def _my_week(user, caseload, *, today: datetime.date, has_caseload: bool) -> dic
         Task.objects.visible_to(user)
         .filter(assigned_to=user, done_on__isnull=True, due_on__lte=end)
         .select_related("person")
+        .only("title", "due_on", "done_on", "person__first_name", "person__last_name")
         .order_by("due_on", "pk")[: MY_WEEK_LIMIT + 1]
     )
     steps, not_seen, weeks = [], [], None
@@ -66,13 +67,16 @@ def _my_week(user, caseload, *, today: datetime.date, has_caseload: bool) -> dic
                 due_on__lte=end,
             )
             .select_related("goal__person")
+            .only("title", "due_on", "goal__person__first_name", "goal__person__last_name")
             .order_by("due_on", "pk")[: MY_WEEK_LIMIT + 1]
         )
         weeks = user.organisation.follow_up_alert_weeks
         not_seen = list(
-            caseload.filter(_not_seen_since(today, weeks)).order_by(
-                F("last_contact_on").asc(nulls_first=True), "last_name", "first_name", "pk"
-            )[: MY_WEEK_LIMIT + 1]
+            caseload.filter(_not_seen_since(today, weeks))
+            .only("first_name", "last_name", "last_contact_on")
+            .order_by(F("last_contact_on").asc(nulls_first=True), "last_name", "first_name", "pk")[
+                : MY_WEEK_LIMIT + 1
+            ]
         )
     return {
         "today": today,
