@@ -1,4 +1,6 @@
 import datetime
+import functools
+import operator
 
 from django.conf import settings
 from django.db import models
@@ -418,20 +420,15 @@ def _spelled(token: str):
     indexes cannot narrow anything and one scan is cheaper."""
     people = Person.objects.order_by()
     households = Household.objects.order_by().filter(search_text__contains=token)
-    by_name = Q(search_text__contains=token)
-    by_sound = Q(name_keys__contains=f" {sound_key(token)}")
-    by_household = Q(household__in=households)
+    branches = [Q(search_text__contains=token), Q(household__in=households)]
+    sound = sound_key(token)
+    # A word that sounds like one letter ("zzzq" -> "c") would find every name starting so.
+    if len(sound) >= 2:
+        branches.append(Q(name_keys__contains=f" {sound}"))
     if len(token) < 3:
-        return people.filter(by_name | by_sound | by_household).values("pk")
-    return (
-        people.filter(by_name)
-        .values("pk")
-        .union(
-            people.filter(by_sound).values("pk"),
-            people.filter(by_household).values("pk"),
-            all=True,
-        )
-    )
+        return people.filter(functools.reduce(operator.or_, branches)).values("pk")
+    first, *others = (people.filter(branch).values("pk") for branch in branches)
+    return first.union(*others, all=True)
 
 
 class Person(models.Model):

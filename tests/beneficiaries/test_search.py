@@ -36,6 +36,7 @@ def people(referent):
         "ivanova": _open(
             referent, "Kostov", first_name="Maria", last_name="Ivanova", birth_year=2010
         ),
+        "kovacs": _open(referent, first_name="Costel", last_name="Kovacs", birth_year=1975),
     }
 
 
@@ -56,8 +57,11 @@ def people(referent):
         ("0751", {"popescu"}),
         ("Kostov", {"ivanova"}),  # the household's name
         ("Костов Мария", {"ivanova"}),
+        ("Kovach", {"kovacs"}),  # sounds alike
         ("Stefan Ivanova", set()),
         ("1988", set()),
+        # Sounds like one letter ("c"): would find every name starting with C or K.
+        ("zzzq", set()),
     ],
 )
 def test_search_finds_every_spelling(people, query, found):
