@@ -3,7 +3,7 @@ Notes appear only to those who read notes (mia.permissions.reads_notes)."""
 
 from django.utils.translation import gettext as _
 
-from accompaniment.models import FollowUp, Goal, GoalStatus, Step, Task
+from accompaniment.models import FollowUp, Goal, GoalStatus, Place, Step, Task
 from beneficiaries.timeline import Entry, TimelineQuery, register
 from mia import permissions
 from mia.links import object_url
@@ -24,12 +24,15 @@ def follow_ups(query: TimelineQuery):
     if query.pathway:
         rows = rows.filter(pathways__includes=query.pathway)
     show_notes = permissions.reads_notes(query.user)
+    # Translated once, not once per entry (up to a thousand on a long timeline).
+    title = _("Entretien — %(place)s")
+    places = {value: str(label) for value, label in Place.choices}
     return [
         Entry(
             date=row.date,
             rank=(10, row.pk),
             kind="follow_up",
-            title=_("Entretien — %(place)s") % {"place": row.get_place_display()},
+            title=title % {"place": places.get(row.place, row.place)},
             detail=row.note if show_notes else "",
             pathways=tuple(row.pathways),
             who=str(row.author or ""),
@@ -53,13 +56,13 @@ def tasks(query: TimelineQuery):
     )
     if query.pathway:
         rows = rows.filter(pathway=query.pathway)
+    done, to_do = _("Fait : %(title)s"), _("À faire : %(title)s")
     return [
         Entry(
             date=row.done_on or row.due_on,
             rank=(11, row.pk),
             kind="task_done" if row.done_on else "task",
-            title=(_("Fait : %(title)s") if row.done_on else _("À faire : %(title)s"))
-            % {"title": row.title},
+            title=(done if row.done_on else to_do) % {"title": row.title},
             pathways=(row.pathway,) if row.pathway else (),
             who=str(row.person),
         )
@@ -87,6 +90,8 @@ def plan(query: TimelineQuery):
         goals = goals.filter(pathway=query.pathway)
         steps = steps.filter(goal__pathway=query.pathway)
     entries = []
+    fixed, reached = _("Objectif fixé : %(title)s"), _("Objectif atteint : %(title)s")
+    abandoned, step_done = _("Objectif abandonné : %(title)s"), _("Étape franchie : %(title)s")
     for goal in goals.order_by("-created_at", "-pk")[: query.limit]:
         url = object_url("accompaniment:plan", goal.person_id)
         entries.append(
@@ -94,16 +99,14 @@ def plan(query: TimelineQuery):
                 date=goal.created_at.date(),
                 rank=(12, goal.pk),
                 kind="goal",
-                title=_("Objectif fixé : %(title)s") % {"title": goal.title},
+                title=fixed % {"title": goal.title},
                 pathways=(goal.pathway,),
                 who=str(goal.person),
                 url=url,
             )
         )
         if goal.closed_on:
-            label = _("Objectif atteint : %(title)s")
-            if goal.status == GoalStatus.ABANDONED:
-                label = _("Objectif abandonné : %(title)s")
+            label = abandoned if goal.status == GoalStatus.ABANDONED else reached
             entries.append(
                 Entry(
                     date=goal.closed_on,
@@ -121,7 +124,7 @@ def plan(query: TimelineQuery):
                 date=step.done_on,
                 rank=(13, step.pk),
                 kind="step",
-                title=_("Étape franchie : %(title)s") % {"title": step.title},
+                title=step_done % {"title": step.title},
                 pathways=(step.goal.pathway,),
                 who=str(step.goal.person),
                 url=object_url("accompaniment:plan", step.goal.person_id),
