@@ -4,12 +4,9 @@ Notes appear only to those who read notes (mia.permissions.reads_notes)."""
 from django.utils.translation import gettext as _
 
 from accompaniment.models import FollowUp, Goal, GoalStatus, Place, Step, Task
-from beneficiaries.timeline import Entry, TimelineQuery, register
+from beneficiaries.timeline import PERSON_NAME, Entry, TimelineQuery, register
 from mia import permissions
 from mia.links import object_url
-
-# Entries name the person they concern: the two columns of the person's thirty that it takes.
-PERSON_NAME = ("person__first_name", "person__last_name")
 
 
 def follow_ups(query: TimelineQuery):

@@ -40,6 +40,10 @@ class Entry:
 
 
 Source = Callable[[TimelineQuery], Iterable[Entry]]
+
+# Entries name the person they concern: sources read these two of the person's thirty columns
+# (`.only(*PERSON_NAME)` with `select_related("person")`).
+PERSON_NAME = ("person__first_name", "person__last_name")
 _sources: dict[str, Source] = {}
 
 

@@ -3,11 +3,8 @@
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Enrolment, HouseholdStay, PersonMerge, ReferentAssignment
-from beneficiaries.timeline import Entry, TimelineQuery, register
+from beneficiaries.timeline import PERSON_NAME, Entry, TimelineQuery, register
 from mia.links import object_url
-
-# Entries name the person they concern: the two columns of the person's thirty that it takes.
-PERSON_NAME = ("person__first_name", "person__last_name")
 
 
 def enrolments(query: TimelineQuery):
