@@ -27,6 +27,7 @@ from beneficiaries import services
 from beneficiaries.forms import UNASSIGNED
 from beneficiaries.models import Enrolment, Household, Person, PersonStatus, Site
 from mia import permissions
+from mia.links import object_url
 from mia.models import Organisation
 from mia.permissions import access
 from mia.text import sort_key
@@ -168,10 +169,17 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "accompaniment/board.html", context)
 
 
-def _worker_rows(user) -> dict[int, Tally]:
-    """Everyone who may hold a caseload, with or without people yet."""
+def _link_workers(rows) -> None:
+    """Each worker's active caseload in the people list, and the transfer of all of it."""
     people_url = reverse("beneficiaries:person_list")
     transfer_url = reverse("accompaniment:transfer")
+    for row in rows:
+        row.url = f"{people_url}?referent={row.pk}&status={PersonStatus.ACTIVE}"
+        row.transfer_url = f"{transfer_url}?portee=referent&id={row.pk}"
+
+
+def _worker_rows(user) -> dict[int, Tally]:
+    """Everyone who may hold a caseload, with or without people yet."""
     rows = {}
     for pk, first, last, email in permissions.possible_referents(user).values_list(
         "pk", "first_name", "last_name", "email"
@@ -179,8 +187,7 @@ def _worker_rows(user) -> dict[int, Tally]:
         rows[pk] = Tally(
             _display_name(first, last, email), pk=pk, sort_key=_name_key(first, last, email)
         )
-        rows[pk].url = f"{people_url}?referent={pk}&status={PersonStatus.ACTIVE}"
-        rows[pk].transfer_url = f"{transfer_url}?portee=referent&id={pk}"
+    _link_workers(rows.values())
     return rows
 
 
@@ -190,8 +197,6 @@ def _name_former_workers(user, rows: dict[int | None, Tally]) -> None:
     former = {pk: row for pk, row in rows.items() if row.former}
     if not former:
         return
-    people_url = reverse("beneficiaries:person_list")
-    transfer_url = reverse("accompaniment:transfer")
     for pk, first, last, email in (
         permissions.team_members(user)
         .filter(pk__in=former)
@@ -202,8 +207,7 @@ def _name_former_workers(user, rows: dict[int | None, Tally]) -> None:
     for pk, row in former.items():
         row.label = row.label or _("Compte n° %(pk)d") % {"pk": pk}
         row.sort_key = row.sort_key or row.label
-        row.url = f"{people_url}?referent={pk}&status={PersonStatus.ACTIVE}"
-        row.transfer_url = f"{transfer_url}?portee=referent&id={pk}"
+    _link_workers(former.values())
 
 
 def _site_page(user, number: str | None, rows: dict[int | None, Tally]):
@@ -224,7 +228,7 @@ def _site_page(user, number: str | None, rows: dict[int | None, Tally]):
     transfer_url = reverse("accompaniment:transfer")
     for row in page:
         if row.pk is not None:
-            row.url = reverse("beneficiaries:site_detail", args=[row.pk])
+            row.url = object_url("beneficiaries:site_detail", row.pk)
             row.transfer_url = f"{transfer_url}?portee=site&id={row.pk}"
     return page
 
