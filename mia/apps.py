@@ -8,8 +8,11 @@ class MiaConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app registers its own demo step (see mia.demo): organisations and accounts first.
-        from mia import audit, demo
+        from mia import audit, demo, mfa, security, sessions
 
         audit.connect()
+        mfa.connect()
+        security.connect()
+        sessions.connect()
 
         demo.register(demo.organisations_and_accounts, order=10)

@@ -1,10 +1,12 @@
 """The audit trail: who read or changed which file, when (mia.models.AuditEntry).
 
-Reads are recorded by the views that show a file, one INSERT per request:
+Reads are recorded by every view that shows a person's data, one INSERT per request
+(tests/mia/test_audit_reads.py walks every URL and fails on a page that records nothing):
 
     audit.record_read(request, person)                       # a person's page
     audit.record_read(request, person, section="plan")       # one section of it
     audit.record_download(request, document, person_id=...)  # a document sent to the browser
+    audit.record_list(request, Person, section="people", people=[...])  # a list: all its ids
     audit.record_export(request, section="people", model=Person, object_ids=[...])
 
 Changes are recorded for every model listed in settings.AUDITED_MODELS, whoever makes them:
@@ -22,9 +24,11 @@ with `with audit.importing():` (action "import"). `with audit.suspended():` reco
 for the demo loader only, never for real data.
 
 Each entry carries the person and household ids it is about (AUDITED_MODELS says where to
-read them; `person_id` by default), which "who looked at or changed this file" filters on
-(beneficiaries.views_audit). Free text and names (the `redact` lists: notes, titles, addresses,
-names) are stored as "modifié", never their content: the trail names people by id only.
+read them; `person_id` by default), or for a list the ids of all the files it showed
+(`person_ids`, `household_ids`); "who looked at or changed this file" finds both
+(`entries_about`, beneficiaries.views_audit). Free text and whatever identifies someone (the
+`redact` lists: names, notes, titles, addresses, phone, birth date) are stored as "modifié",
+never their content: the trail names people by id only.
 Derived columns (editable=False, and the `ignore` lists) are left out. Entries older than
 MIA_AUDIT_RETENTION_DAYS are deleted by `purge` (mia.tasks.audit_purge, daily in
 CELERY_BEAT_SCHEDULE)."""
@@ -38,6 +42,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
 
@@ -180,26 +185,38 @@ def _write_action(default: str) -> str:
     return AuditAction.IMPORT if _importing.get() else default
 
 
-def _record(request, obj, *, action: str, section, person_id, household_id) -> AuditEntry | None:
+def _save(request, *, action: str, model, object_id=None, section=None, **fields):
+    """One entry for what `request` showed or sent: a single INSERT."""
     if _suspended.get():
         return None
-    if person_id is None and household_id is None:
-        person_id, household_id = _owners(obj)
     token = acting_user.set(request.user)
     try:
         entry = _entry(
             action=action,
-            model=type(obj),
-            object_id=obj.pk,
-            person_id=person_id,
-            household_id=household_id,
+            model=model,
+            object_id=object_id,
             section=section or "",
             path=request.path,
+            **fields,
         )
     finally:
         acting_user.reset(token)
     entry.save()
     return entry
+
+
+def _record(request, obj, *, action: str, section, person_id, household_id) -> AuditEntry | None:
+    if person_id is None and household_id is None:
+        person_id, household_id = _owners(obj)
+    return _save(
+        request,
+        action=action,
+        model=type(obj),
+        object_id=obj.pk,
+        section=section,
+        person_id=person_id,
+        household_id=household_id,
+    )
 
 
 def record_read(request, obj, *, section=None, person_id=None, household_id=None):
@@ -215,7 +232,7 @@ def record_read(request, obj, *, section=None, person_id=None, household_id=None
 
 
 def record_download(request, obj, *, section=None, person_id=None, household_id=None):
-    """A file (a document) was sent to the browser."""
+    """A file (a document, a consent's proof) was sent to the browser."""
     return _record(
         request,
         obj,
@@ -226,25 +243,38 @@ def record_download(request, obj, *, section=None, person_id=None, household_id=
     )
 
 
+def record_list(
+    request, about, *, section: str, people: Iterable = (), households: Iterable = ()
+) -> AuditEntry | None:
+    """A page listing files was read (a search, a caseload, the partner portal, a site's
+    households): one entry naming every person and household it showed by id, in
+    `person_ids` and `household_ids`, whatever their number; none if it showed nobody.
+    `about` is the model of the rows listed (Person, Referral), or the object whose page
+    lists them (a site)."""
+    people, households = list(dict.fromkeys(people)), list(dict.fromkeys(households))
+    if not people and not households:
+        return None
+    return _save(
+        request,
+        action=AuditAction.VIEW,
+        model=about if isinstance(about, type) else type(about),
+        object_id=None if isinstance(about, type) else about.pk,
+        section=section,
+        person_ids=people,
+        household_ids=households,
+    )
+
+
 def record_export(request, *, section: str, model, object_ids: Iterable = ()) -> AuditEntry | None:
     """Rows of `model` left the application in a file (a CSV, a report): one entry listing
     the ids exported, in `changes["ids"]`."""
-    if _suspended.get():
-        return None
-    token = acting_user.set(request.user)
-    try:
-        entry = _entry(
-            action=AuditAction.EXPORT,
-            model=model,
-            object_id=None,
-            section=section,
-            changes={"ids": [_shown(pk) for pk in object_ids]},
-            path=request.path,
-        )
-    finally:
-        acting_user.reset(token)
-    entry.save()
-    return entry
+    return _save(
+        request,
+        action=AuditAction.EXPORT,
+        model=model,
+        section=section,
+        changes={"ids": [_shown(pk) for pk in object_ids]},
+    )
 
 
 # --- Changes through save() and delete() -------------------------------------------------------
@@ -453,18 +483,19 @@ class AuditedQuerySet(models.QuerySet):
 
 
 def purge(*, before: datetime.datetime, batch_size: int = 10_000) -> int:
-    """Delete the entries older than `before`, `batch_size` at a time so that a first purge of
-    millions of rows never holds one huge transaction. Returns how many were deleted."""
+    """Delete the entries older than `before`. Returns how many were deleted."""
+    return delete_in_batches(AuditEntry.objects.filter(at__lt=before), batch_size=batch_size)
+
+
+def delete_in_batches(queryset: models.QuerySet, *, batch_size: int = 10_000) -> int:
+    """Delete the rows of `queryset`, `batch_size` at a time so that a first purge of millions
+    of rows never holds one huge transaction (the audit trail, mia.security's events)."""
     deleted = 0
     while True:
-        ids = list(
-            AuditEntry.objects.filter(at__lt=before)
-            .order_by()
-            .values_list("pk", flat=True)[:batch_size]
-        )
+        ids = list(queryset.order_by().values_list("pk", flat=True)[:batch_size])
         if not ids:
             return deleted
-        deleted += AuditEntry.objects.filter(pk__in=ids).delete()[0]
+        deleted += queryset.model._base_manager.filter(pk__in=ids).delete()[0]
 
 
 # --- Reading the trail -------------------------------------------------------------------------
@@ -474,7 +505,31 @@ SECTION_LABELS = {
     "plan": _("Projet personnalisé"),
     "access_log": _("Accès au dossier"),
     "documents": _("Documents"),
+    "edit": _("Modification du dossier"),
+    "followup": _("Entretien"),
+    "consents": _("Consentements"),
+    "referrals": _("Orientations"),
+    "exit": _("Sortie ou retour"),
+    "merge": _("Fusion de dossiers"),
+    "duplicates": _("Doublons possibles"),
+    "people": _("Liste des personnes"),
+    "caseload": _("Mon portefeuille"),
+    "site": _("Lieu de vie"),
+    "transfer": _("Transfert de référent·e"),
+    "portal": _("Dossiers partagés"),
+    "admin": _("Administration"),
 }
+
+
+def entries_about(*, person_id: int, household_id: int | None = None):
+    """The entries about a person: their file, the lists that showed them, and their
+    household as a whole (its page, its changes, a list of households), not the other
+    members' files. On PostgreSQL each condition is an index (mia migration 0007)."""
+    about = Q(person_id=person_id) | Q(person_ids__holds=person_id)
+    if household_id:
+        about |= Q(household_id=household_id, person_id__isnull=True)
+        about |= Q(household_ids__holds=household_id)
+    return AuditEntry.objects.filter(about)
 
 
 def describe(entry: AuditEntry) -> dict:
@@ -495,4 +550,5 @@ def describe(entry: AuditEntry) -> dict:
         "object": str(model._meta.verbose_name) if model else entry.model,
         "section": SECTION_LABELS.get(entry.section, entry.section),
         "fields": fields,
+        "listed": len(entry.person_ids) + len(entry.household_ids),
     }

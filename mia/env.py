@@ -1,8 +1,10 @@
 """Read settings from the environment and fail loudly on a value that makes no sense."""
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -61,3 +63,25 @@ def env_url(name: str, *, schemes: tuple[str, ...]) -> str:
         scheme = raw.split("://", 1)[0] if "://" in raw else "no scheme"
         raise ImproperlyConfigured(f"{name} must start with {allowed}; got {scheme!r}.")
     return raw
+
+
+def installation_secret_key(path: Path) -> str:
+    """The laptop's SECRET_KEY: made once per installation, then read from `path` (git-ignored,
+    readable by its owner only). Stable across restarts: sessions and the keys derived from it
+    (TOTP secrets) survive `make run` being started again."""
+    if not path.exists():
+        # Written aside, then linked into place: a second process starting at the same moment
+        # (runserver's reloader) reads the first one's key, never an empty or replaced file.
+        aside = path.with_name(f"{path.name}.{os.getpid()}")
+        with os.fdopen(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as file:
+            file.write(get_random_secret_key())
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise ImproperlyConfigured(f"{path} is empty: delete it and a new key will be made.")
+    return key

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mia.fields import IdListField
+
 
 class OrganisationKind(models.TextChoices):
     OPERATOR = "operator", _("Association opératrice du programme")
@@ -153,6 +155,9 @@ class AuditEntry(models.Model):
     section = models.CharField(_("rubrique"), max_length=30, blank=True)
     # {field: [old, new]}; free text is replaced by "modifié" (settings.AUDITED_MODELS).
     changes = models.JSONField(default=dict, blank=True)
+    # A list read (a search, a caseload, a site's households): every file shown, in one row.
+    person_ids = IdListField(default=list, blank=True)
+    household_ids = IdListField(default=list, blank=True)
     path = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -167,3 +172,63 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id_value} {self.action} {self.model}"
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGNED_IN = "signed_in", _("Connexion")
+    SIGN_IN_FAILED = "sign_in_failed", _("Échec de connexion")
+    MFA_FAILED = "mfa_failed", _("Code de double authentification refusé")
+    RATE_LIMITED = "rate_limited", _("Trop d'essais : bloqué")
+    PERMISSION_DENIED = "permission_denied", _("Accès refusé")
+    SESSIONS_ENDED = "sessions_ended", _("Sessions fermées par l'administration")
+    ACCOUNT_DISABLED = "account_disabled", _("Compte désactivé")
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An association's administrator reads the events of their organisation's accounts;
+        the instance's superuser (no organisation) those tied to no association: addresses
+        that match no account, rate limits of visitors who had not signed in."""
+        if user.organisation_id is None:
+            return self.filter(organisation__isnull=True)
+        return self.filter(organisation_id=user.organisation_id)
+
+
+class SecurityEvent(models.Model):
+    """A sign-in, a refusal, a lock-out, sessions ended (mia.security). No personal data: the
+    account by id, never the address typed nor a name, the path without its query string, and
+    no IP address (it would make the log a record of where each worker connects from)."""
+
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    kind = models.CharField(_("événement"), max_length=30, choices=SecurityEventKind.choices)
+    # The account concerned, when known; its id is copied so that the event outlives it.
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user_id_value = models.PositiveBigIntegerField(null=True, blank=True)
+    # The account's organisation at the time: what an administrator's page filters on.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # security_organisation_at starts with it
+    )
+    # Who acted, when it is someone else (an administrator ending sessions, disabling).
+    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement de sécurité")
+        verbose_name_plural = _("événements de sécurité")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "at"], name="security_organisation_at"),
+            models.Index(fields=["at"], name="security_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.user_id_value}"

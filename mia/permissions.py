@@ -11,7 +11,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
-from mia.models import Role, User
+from mia import security
+from mia.models import Organisation, Role, User
 
 Rule = Callable[[object], bool]
 
@@ -27,6 +28,14 @@ def _role(user) -> str | None:
 def signed_in(user) -> bool:
     """Any active account; the view's querysets decide what it shows."""
     return _role(user) is not None
+
+
+def requires_mfa(user) -> bool:
+    """A second factor after the password (mia.mfa, when MIA_MFA_REQUIRED is on): the roles that
+    open every file of the organisation, its figures or the admin."""
+    return _role(user) in {Role.COORDINATOR, Role.MANAGER, Role.ADMINISTRATOR} or (
+        signed_in(user) and user.is_staff
+    )
 
 
 def reads_person_files(user) -> bool:
@@ -93,7 +102,25 @@ def administers(user) -> bool:
 
 
 def manages_all_organisations(user) -> bool:
-    return _role(user) == Role.ADMINISTRATOR
+    """The instance's superuser, created with `manage.py createsuperuser` and never through a
+    page: accounts and organisations of every association and partner. An association's
+    administrator manages their own organisation only: a partner account they created would
+    open the files other associations share with that partner."""
+    return _role(user) == Role.ADMINISTRATOR and user.is_superuser
+
+
+def organisations_administered_by(user):
+    """The organisations whose details and accounts this administrator manages."""
+    if manages_all_organisations(user):
+        return Organisation.objects.all()
+    if administers(user):
+        return Organisation.objects.filter(pk=user.organisation_id)
+    return Organisation.objects.none()
+
+
+def is_staff_role(role: str) -> bool:
+    """The Django admin's is_staff flag follows the role; nobody sets it by hand."""
+    return role == Role.ADMINISTRATOR
 
 
 def reads_figures(user) -> bool:
@@ -101,10 +128,13 @@ def reads_figures(user) -> bool:
 
 
 def roles_assignable_by(user) -> list[str]:
-    """A coordinator staffs their own team; an administrator creates every kind of account."""
+    """A coordinator staffs their own team; an association's administrator creates the accounts
+    of their organisation; the instance's superuser every kind, partners included."""
     role = _role(user)
-    if role == Role.ADMINISTRATOR:
+    if manages_all_organisations(user):
         return list(Role.values)
+    if role == Role.ADMINISTRATOR:
+        return [Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MANAGER, Role.ADMINISTRATOR]
     if role == Role.COORDINATOR:
         return [Role.SOCIAL_WORKER, Role.COORDINATOR]
     return []
@@ -199,6 +229,24 @@ def reads_referrals(user) -> bool:
     return reads_person_files(user) or answers_referrals(user)
 
 
+def reads_referral_reasons(user) -> bool:
+    """Why a person was referred (and why the partner declined) is free text about them: for
+    the team that accompanies, the administrator and the partner it is addressed to. Managers
+    read figures and the lists behind them, not the reasons."""
+    return _role(user) in {
+        Role.SOCIAL_WORKER,
+        Role.COORDINATOR,
+        Role.ADMINISTRATOR,
+        Role.PARTNER,
+    }
+
+
+def reads_consent_proofs(user) -> bool:
+    """The signed proof of a consent names and shows the person: the organisation's staff who
+    record consents, and the administrator; never a manager, never a partner."""
+    return _role(user) in {Role.SOCIAL_WORKER, Role.COORDINATOR, Role.ADMINISTRATOR}
+
+
 def uploads_documents(user) -> bool:
     """Attaches papers to the files of the organisation: the people who meet the families."""
     return _role(user) in _CASELOAD_ROLES
@@ -212,8 +260,25 @@ def can_delete_document(user, document) -> bool:
 
 
 def reads_documents(user) -> bool:
-    """The team's own files, or a partner's shared ones whose documents section is shared."""
-    return reads_person_files(user) or _role(user) == Role.PARTNER
+    """Papers (identity documents, letters): the team's own files, or a partner's shared ones
+    whose documents section is shared (querysets narrow). Managers read figures and the lists
+    behind them, never the papers."""
+    return _role(user) in {
+        Role.SOCIAL_WORKER,
+        Role.COORDINATOR,
+        Role.ADMINISTRATOR,
+        Role.PARTNER,
+    }
+
+
+def reads_security_events(user) -> bool:
+    """Sign-ins, failures, refusals and lock-outs of the organisation's accounts (mia.security)."""
+    return administers(user)
+
+
+def ends_sessions(user) -> bool:
+    """Signs an account of the organisation out everywhere (a lost phone, someone leaving)."""
+    return administers(user)
 
 
 def access(rule: Rule, *, hide: bool = False):
@@ -229,6 +294,7 @@ def access(rule: Rule, *, hide: bool = False):
             if not rule(request.user):
                 if hide:
                     raise Http404
+                security.refused(request)
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -2,6 +2,7 @@
 the password through a set-password link sent by e-mail (never by sign-up)."""
 
 from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import send_mail
@@ -30,6 +31,9 @@ def user_invite(*, user: User, by: User, base_url: str) -> User:
     user.set_unusable_password()
     user.is_staff = user.role == "administrator"
     user.save()
+    # The account opens only through the link mailed to this address, so whoever signs in has
+    # read it. allauth's e-mail change, notices and MFA enrolment read the address from this row.
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     context = {"user": user, "by": by, "url": set_password_url(user=user, base_url=base_url)}
     transaction.on_commit(
         lambda: send_mail(

@@ -4,9 +4,18 @@ environment (see .env.example); the defaults make `make run` work with nothing s
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mia.env import env_bool, env_float, env_int, env_list, env_str, env_url
+from mia.env import (
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    installation_secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,7 +27,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off (see .env.example)."
         )
-    SECRET_KEY = "insecure-development-key-only-for-make-run"  # noqa: S105
+    # Never a constant: a published key lets anyone forge sessions on a demo left running.
+    SECRET_KEY = installation_secret_key(BASE_DIR / ".secret_key")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -35,6 +45,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # One UserSession per signed-in session: how an account's sessions are found to end them.
+    "allauth.usersessions",
     "guardian",
     "django_htmx",
     "django_filters",
@@ -50,15 +62,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mia.headers.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mia.sessions.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mia.mfa.EnrolmentMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mia.middleware.AuditMiddleware",
 ]
@@ -77,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mia.context_processors.navigation",
+                "mia.mfa.banner",
             ],
         },
     },
@@ -121,6 +138,10 @@ CELERY_BEAT_SCHEDULE = {
     "partners-shares-expire": {"task": "partners.tasks.shares_expire", "schedule": 24 * 3600},
     # Audit entries older than MIA_AUDIT_RETENTION_DAYS (mia.audit.purge).
     "mia-audit-purge": {"task": "mia.tasks.audit_purge", "schedule": 24 * 3600},
+    # Security events older than MIA_AUDIT_RETENTION_DAYS (mia.security.purge).
+    "mia-security-events-purge": {"task": "mia.tasks.security_events_purge", "schedule": 24 * 3600},
+    # Expired sessions, with the search texts they hold (mia.sessions.purge_expired).
+    "mia-sessions-purge": {"task": "mia.tasks.sessions_purge", "schedule": 24 * 3600},
 }
 
 AUTH_USER_MODEL = "mia.User"
@@ -147,7 +168,9 @@ ACCOUNT_ADAPTER = "mia.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Every account's address is verified (invitation, migration 0006); one made another way (the
+# admin, createsuperuser) types back a code mailed to it at its first sign-in.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
@@ -155,6 +178,32 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "MIA"
+
+# Sign-in: one door, MFA (issue 8). The admin has no login of its own (mia.urls): every sign-in
+# goes through allauth's, rate-limited, which asks for the TOTP code before any session exists.
+# Coordinators, managers and administrators must enrol (mia.mfa) unless MIA_MFA_REQUIRED is off,
+# which only the `make run` demo does by default; they are then shown a banner.
+MIA_MFA_REQUIRED = env_bool("MIA_MFA_REQUIRED", default=not DEBUG)
+# Fernet keys encrypting TOTP secrets at rest (mia.mfa.MFAAdapter): the first encrypts, all
+# decrypt. Without them a laptop derives one from SECRET_KEY; production must set them.
+MIA_MFA_KEYS = env_list("MIA_MFA_KEYS")
+if not MIA_MFA_KEYS and not DEBUG:
+    raise ImproperlyConfigured(
+        "MIA_MFA_KEYS is required when DJANGO_DEBUG is off (see .env.example)."
+    )
+MFA_ADAPTER = "mia.mfa.MFAAdapter"
+# The password (or a code) again before changing the e-mail address, the password or the MFA.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+MFA_REAUTHENTICATION_REQUIRED = True
+# A new address replaces the login only once the code mailed to it is typed back; until then it
+# is kept in the session, never stored, so neither a sign-in nor a password reset reaches it.
+# The old address is told of the change (and of password and MFA changes: notifications).
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# A password reset asked for an address no account uses sends nothing, to nobody.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MIA] "
 
 # django-guardian: per-object permissions arrive with partner shares.
 GUARDIAN_RAISE_403 = False
@@ -189,7 +238,16 @@ EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "MIA <ne-pas-repondre@mia.invalid>")
 
-SESSION_COOKIE_AGE = env_int("MIA_SESSION_SECONDS", 8 * 3600, minimum=300)
+# Sessions (mia.sessions): they end after MIA_SESSION_IDLE_SECONDS without a request and
+# MIA_SESSION_MAX_SECONDS after signing in, whatever writes the session. Kept in the database
+# (Django's default engine, named because mia.sessions purges its table). The stored expiry
+# follows the idle timeout: the middleware writes the session at most once a minute.
+MIA_SESSION_IDLE_SECONDS = env_int("MIA_SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
+MIA_SESSION_MAX_SECONDS = env_int("MIA_SESSION_MAX_SECONDS", 12 * 3600, minimum=300)
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = MIA_SESSION_IDLE_SECONDS
+# A write per request to track each session's last address: the idle clock lives in the session.
+USERSESSIONS_TRACK_ACTIVITY = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -202,7 +260,9 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No SECURE_PROXY_SSL_HEADER: Django would believe X-Forwarded-Proto
+    # from anyone. gunicorn sets the request's scheme from it only for the peers named in
+    # --forwarded-allow-ips (docker-compose.yml), and Django reads that scheme.
 
 LOGGING = {
     "version": 1,
@@ -217,15 +277,27 @@ LOGGING = {
 MIA_PAGE_SIZE = env_int("MIA_PAGE_SIZE", 50, minimum=10)
 
 # Audit trail (mia.audit): how long entries are kept, and the models whose every change is
-# recorded, with where their person and household ids are read. `redact`: free text and names,
-# stored as "modifié" (a note, a task's or goal's wording, a postal address, a name: the trail
-# names people by id only); `ignore`: kept up to date by services, not a change anyone makes.
+# recorded, with where their person and household ids are read. `redact`: whatever identifies
+# or describes someone and free text, stored as "modifié" (a name, phone, birth date, address,
+# sex, the languages spoken, which may tell an origin; a note, a task's or goal's wording, a
+# document's file name): the trail names people by id only, for a year. `ignore`: kept up to
+# date by services, not a change anyone makes.
 MIA_AUDIT_RETENTION_DAYS = env_int("MIA_AUDIT_RETENTION_DAYS", 365, minimum=1)
 AUDITED_MODELS = {
     "beneficiaries.Person": {
         "person": "pk",
         "household": "household_id",
-        "redact": ["first_name", "last_name", "other_names", "mail_address"],
+        "redact": [
+            "first_name",
+            "last_name",
+            "other_names",
+            "sex",
+            "birth_date",
+            "birth_year",
+            "languages",
+            "phone",
+            "mail_address",
+        ],
         "ignore": ["last_contact_on"],
     },
     "beneficiaries.Household": {"household": "pk", "redact": ["name"]},
@@ -237,7 +309,31 @@ AUDITED_MODELS = {
     "accompaniment.Step": {"person": "goal__person_id", "redact": ["title", "who"]},
     "partners.Referral": {"person": "person_id", "redact": ["reason", "decline_reason"]},
     "partners.ReferralEvent": {"person": "referral__person_id", "redact": ["note"]},
-    "partners.Document": {"person": "person_id", "household": "household_id"},
+    "partners.Document": {"person": "person_id", "household": "household_id", "redact": ["file"]},
+}
+# HTTP hardening (mia.headers, mia.uploads). Content-Security-Policy (django-csp): scripts and
+# styles from our static files only, no inline style or event handler; an inline script would
+# need the request's nonce (request.csp_nonce). allauth's TOTP QR code is a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
 }
 # Largest document or photo accepted, in megabytes (a phone photo is 2 to 5).
 MIA_UPLOAD_MAX_MB = env_int("MIA_UPLOAD_MAX_MB", 10, minimum=1)
+# Uploads stop at MIA_UPLOAD_MAX_MB while they stream in (mia.uploads); a body without a file is
+# refused from its Content-Length above this size (Django's default, said here). The proxy in
+# front caps bodies too (README: client_max_body_size).
+FILE_UPLOAD_HANDLERS = [
+    "mia.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

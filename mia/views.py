@@ -1,13 +1,16 @@
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from mia import permissions, services
+from mia import permissions, services, sessions
 from mia.forms import InvitationForm
-from mia.models import User
+from mia.models import SecurityEvent, User
 from mia.permissions import access, public
 
 
@@ -18,7 +21,48 @@ def team_list(request: HttpRequest) -> HttpResponse:
     )
     if not permissions.manages_all_organisations(request.user):
         users = users.filter(organisation_id=request.user.organisation_id)
-    return render(request, "mia/team_list.html", {"users": users})
+    return render(
+        request,
+        "mia/team_list.html",
+        {
+            "users": users,
+            "ends_sessions": permissions.ends_sessions(request.user),
+            "reads_security_events": permissions.reads_security_events(request.user),
+        },
+    )
+
+
+@access(permissions.ends_sessions)
+@require_POST
+def team_sessions_end(request: HttpRequest) -> HttpResponse:
+    """Signs an account of the administrator's organisation out of every device now."""
+    pk = request.POST.get("user", "")
+    if not pk.isdigit():
+        raise Http404
+    member = get_object_or_404(permissions.team_members(request.user), pk=pk)
+    ended = sessions.sessions_end(user=member, by=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d session de ce compte a été fermée.",
+            "%(count)d sessions de ce compte ont été fermées.",
+            ended,
+        )
+        % {"count": ended},
+    )
+    return redirect("team_list")
+
+
+@access(permissions.reads_security_events)
+def security_events(request: HttpRequest) -> HttpResponse:
+    """Sign-ins, failures, lock-outs and refusals of the organisation's accounts."""
+    events = SecurityEvent.objects.visible_to(request.user).select_related("user", "by")
+    page = Paginator(events, settings.MIA_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mia/security_events.html",
+        {"page": page, "retention_days": settings.MIA_AUDIT_RETENTION_DAYS},
+    )
 
 
 @access(permissions.manages_accounts)

@@ -5,7 +5,8 @@
    Why drafts are short-lived: they hold notes about vulnerable people, in the browser's
    storage, often on a phone or an office computer that others use too. So a draft lives 24
    hours at most, is removed as soon as the server confirms the save (the next page names it
-   in data-draft-saved) and every MIA draft is removed at logout (both in templates/base.html). */
+   in data-draft-saved) and every MIA draft is removed at logout (both in
+   static/js/draft-cleanup.js). */
 (function () {
   "use strict";
   var PREFIX = "mia-draft:";

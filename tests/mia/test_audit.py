@@ -123,13 +123,54 @@ def test_a_change_through_the_form_records_the_fields_changed_and_who(
     assert entry.user == coordinator
     assert entry.path == reverse("beneficiaries:person_edit", args=[person.pk])
     assert entry.person_id == person.pk
-    assert entry.changes["phone"] == ["", "06 12 34 56 78"]
+    assert entry.changes["nationality"] == [person.nationality, "eu"]
+    assert entry.changes["phone"] == ["modifié", "modifié"]
     assert entry.changes["mail_address"] == ["modifié", "modifié"]
     assert "Domiciliation" not in json.dumps(entry.changes)
     # Derived columns (search keys, version, timestamps) are not changes anyone made.
     derived = {"search_text", "name_keys", "phone_digits", "version", "updated_at"}
     assert not derived & set(entry.changes)
     assert "first_name" not in entry.changes, "unchanged"
+
+
+def test_a_changed_phone_and_birth_date_leave_no_value_in_the_trail(login_as, person, referent):
+    with audit.acting_as(referent):
+        person.phone, person.birth_date, person.birth_year = "07 98 76 54 32", None, 1987
+        person.save()
+    data = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "sex": person.sex,
+        "nationality": person.nationality,
+        "birth_date": "1988-03-14",
+        "birth_year": "1988",
+        "phone": "06 12 34 56 78",
+        "relationship": person.relationship,
+        "entered_on": person.entered_on.isoformat(),
+        "referent": person.referent_id,
+        "version": person.version,
+    }
+
+    response = login_as("coordinator").post(
+        reverse("beneficiaries:person_edit", args=[person.pk]), data
+    )
+    # A change in bulk (an import, a merge) goes through QuerySet.update().
+    with audit.acting_as(referent):
+        Person.objects.filter(pk=person.pk).update(phone="0611223344", birth_year=1989)
+
+    assert response.status_code == 302
+    updates = [entry.changes for entry in entries_for(person).order_by("pk")]
+    assert updates[-2:] == [
+        {
+            "birth_date": ["modifié", "modifié"],
+            "birth_year": ["modifié", "modifié"],
+            "phone": ["modifié", "modifié"],
+        },
+        {"phone": ["modifié", "modifié"], "birth_year": ["modifié", "modifié"]},
+    ]
+    everything = json.dumps([entry.changes for entry in AuditEntry.objects.all()])
+    for value in ("07 98", "06 12", "0611", "1987", "1988", "1989", "03-14"):
+        assert value not in everything
 
 
 def test_notes_text_never_enters_the_trail(login_as, person, referent):

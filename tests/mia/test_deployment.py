@@ -1,14 +1,21 @@
 """docker-compose.yml, the Makefile and .env.example describe one deployment: what the containers
 run must exist in the code, and every variable an operator may set must be documented."""
 
+import http.client
 import importlib
+import ipaddress
 import os
 import re
 import shlex
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 from mia.celery import app as celery_app
 from tests.processes import run_python
@@ -147,3 +154,98 @@ def test_wsgi_application_loads_every_view_and_freezes_them_out_of_the_collector
     assert result.returncode == 0, result.stderr
     # Django, the installed apps and the project: far more than a bare interpreter's objects.
     assert int(result.stdout.strip()) > 50_000
+
+
+def with_defaults(value: str) -> str:
+    """A compose value as an empty .env leaves it: every ${VAR:-default} is its default."""
+    return re.sub(r"\$\{[A-Z][A-Z0-9_]*:-([^}]*)\}", r"\1", value)
+
+
+def test_web_is_published_on_the_host_loopback_by_default(compose):
+    (published,) = compose["services"]["web"]["ports"]
+
+    assert with_defaults(published) == "127.0.0.1:8000:8000"
+    # The address is the operator's to change (documented in .env.example).
+    assert published.startswith("${MIA_HTTP_BIND:-")
+
+
+def test_gunicorn_believes_the_proxy_header_only_from_itself_and_the_network_gateway(compose):
+    args = shlex.split(with_defaults(compose["services"]["web"]["command"]))
+    trusted = args[args.index("--forwarded-allow-ips") + 1].split(",")
+    (network,) = compose["networks"]["default"]["ipam"]["config"]
+    gateway = next(ipaddress.ip_network(with_defaults(network["subnet"])).hosts())
+
+    # Loopback: the container's own health check, which claims HTTPS to pass the redirect.
+    assert trusted == ["127.0.0.1", str(gateway)]
+    assert "X-Forwarded-Proto" in compose["services"]["web"]["healthcheck"]["test"][-1]
+    assert "127.0.0.1:8000" in compose["services"]["web"]["healthcheck"]["test"][-1]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(port: int, *, source: str, headers: dict) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=10, source_address=(source, 0)
+    )
+    connection.request("GET", "/sante/", headers=headers)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+@pytest.fixture
+def compose_gunicorn(compose, tmp_path):
+    """The web service's gunicorn command, run as docker-compose runs it (defaults of an empty
+    .env, production settings), on a free port of the loopback; its port."""
+    args = shlex.split(with_defaults(compose["services"]["web"]["command"]))
+    assert args[0] == "gunicorn"
+    port = _free_port()
+    args[args.index("--bind") + 1] = f"127.0.0.1:{port}"
+    args[args.index("--workers") + 1] = "1"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "FORWARDED_ALLOW_IPS"}},
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "p7Q!x2m#Lr9vK4s@T8wZ1nB6yH3cF5jD0gA-eR_uV+oI=kN%lM",
+        "DJANGO_ALLOWED_HOSTS": "mia.example.org",
+        "MIA_MFA_KEYS": Fernet.generate_key().decode(),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    log = (tmp_path / "gunicorn.log").open("w")
+    server = subprocess.Popen(  # noqa: S603 — this interpreter, the project's own command
+        [sys.executable, "-m", *args], cwd=BASE_DIR, env=env, stdout=log, stderr=log
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_a_peer_that_is_not_the_proxy_cannot_claim_https(compose_gunicorn):
+    claims_https = {"Host": "mia.example.org", "X-Forwarded-Proto": "https"}
+
+    # 127.0.0.2 is on the loopback but not in --forwarded-allow-ips: anyone reaching gunicorn.
+    stranger = _get(compose_gunicorn, source="127.0.0.2", headers=claims_https)
+    # 127.0.0.1 is trusted, as the container's own health check is.
+    trusted = _get(compose_gunicorn, source="127.0.0.1", headers=claims_https)
+
+    assert stranger.status == 301
+    assert stranger.getheader("Location") == "https://mia.example.org/sante/"
+    assert stranger.getheader("Strict-Transport-Security") is None
+    assert trusted.status == 200
+    assert trusted.getheader("Strict-Transport-Security")

@@ -80,6 +80,8 @@ def test_check_deploy_is_clean_with_production_variables():
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "p7Q!x2m#Lr9vK4s@T8wZ1nB6yH3cF5jD0gA-eR_uV+oI=kN%lM",
         "DJANGO_ALLOWED_HOSTS": "mia.example.org",
+        # A Fernet key (mia.mfa): 32 random bytes, url-safe base64.
+        "MIA_MFA_KEYS": "x2lJ0Yb1Jq7mJb6YyS0Zr2m8c0QwzY7m3jV9k1sQe4E=",
     }
     assert len(env["DJANGO_SECRET_KEY"]) >= 50
 

@@ -1,0 +1,537 @@
+"""Every response that shows a person's data records who saw which people (issue 8, finding 6).
+
+Each URL of the project, the Django admin's included, is listed from the resolver and must sit
+in one of two tables: SHOWS_PEOPLE, with how the persona who may open it does so, or
+SHOWS_NO_PERSON, with the reason. A new URL in neither fails, so a page showing people cannot
+escape the trail. A page that shows people must leave an entry that "who looked at or changed
+this file" finds for them (mia.audit.entries_about); a list names every person it showed, in
+one entry; a page said to show nobody must not show the names of the test's people."""
+
+import datetime
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accompaniment.models import FollowUp, Goal, Step, Task
+from beneficiaries import services as beneficiaries_services
+from beneficiaries.models import ExitReason
+from mia import audit
+from mia.models import AuditEntry
+from partners import documents, referrals, services
+from tests.beneficiaries.factories import HouseholdFactory, PersonFactory
+
+TODAY = timezone.localdate()
+NAMES = ("Ionescu", "Dumitru")
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+@pytest.fixture
+def files(settings, tmp_path, person, household, site, referent, partner):
+    """`person` (Ionescu), followed by `referent`, shared with `partner`'s organisation, with
+    one row of every kind a URL names; `other`, a likely duplicate of them in another
+    household; `left`, a member of their household who left the programme."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    consent = services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Accompagnement vers l'emploi",
+        sections=["identity", "employment", "documents"],
+        given_on=datetime.date(2026, 1, 5),
+        proof=_pdf("preuve.pdf"),
+        by=referent,
+    )
+    follow_up = FollowUp.objects.create(
+        organisation=person.organisation, person=person, author=referent, place="office"
+    )
+    follow_up.participants.set([person])
+    goal = Goal.objects.create(
+        organisation=person.organisation, person=person, pathway="employment", title="Emploi"
+    )
+    other_household = beneficiaries_services.household_create(
+        by=referent, household=HouseholdFactory.build(name="Famille Ionescu-Radu", site=site)
+    )
+    other = beneficiaries_services.person_create(
+        by=referent,
+        person=PersonFactory.build(
+            first_name="Stefan", last_name="Ionescu", household=other_household
+        ),
+    )
+    left = beneficiaries_services.person_create(
+        by=referent,
+        person=PersonFactory.build(first_name="Maria", last_name="Dumitru", household=household),
+    )
+    beneficiaries_services.person_exit(person=left, on=TODAY, reason=ExitReason.OTHER, by=referent)
+    return {
+        "person": person,
+        "household": household,
+        "site": site,
+        "other": other,
+        "left": left,
+        "consent": consent,
+        "follow_up": follow_up,
+        "task": Task.objects.create(
+            organisation=person.organisation,
+            person=person,
+            title="Appeler",
+            due_on=TODAY,
+            assigned_to=referent,
+        ),
+        "goal": goal,
+        "step": Step.objects.create(goal=goal, title="CV", due_on=TODAY),
+        "referral": referrals.referral_create(
+            person=person,
+            organisation=partner.organisation,
+            pathway="employment",
+            reason="Inscription",
+            by=referent,
+            base_url="http://testserver/",
+        ),
+        "document": documents.document_add(
+            upload=_pdf("papier.pdf"), kind="other", by=referent, person=person
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class Visit:
+    """How `persona` opens a route: the object its URL names (a key of `files`), the method,
+    the query string and the posted data (functions of `files`), through htmx or not; and whose
+    files the response shows (keys of `files`)."""
+
+    persona: str
+    kind: str | None = None
+    method: str = "get"
+    query: object = None
+    data: object = None
+    htmx: bool = False
+    shows: tuple = ("person",)
+    # Tells apart two visits of one route in the test's name.
+    label: str = ""
+
+
+def _post(data=None, **kwargs) -> Visit:
+    return Visit(method="post", data=data, **kwargs)
+
+
+# Pages and fragments that show people, and how each is opened.
+SHOWS_PEOPLE = {
+    "home": [Visit("referent", label="my week and caseload")],
+    "beneficiaries:person_list": [
+        Visit("coordinator", label="list"),
+        _post(lambda f: {"q": "Ionescu"}, persona="referent", htmx=True, label="search"),
+    ],
+    "beneficiaries:person_create": [
+        Visit("referent", query=lambda f: {"menage": f["household"].pk}, label="new member"),
+        _post(
+            lambda f: {"first_name": "Stefan", "last_name": "Ionescu", "sex": "M"},
+            persona="referent",
+            shows=("person", "other"),
+            label="duplicates on save",
+        ),
+    ],
+    "beneficiaries:duplicates": [
+        _post(
+            lambda f: {"first_name": "Ștefan", "last_name": "Ionescu"},
+            persona="referent",
+            htmx=True,
+            shows=("person", "other"),
+        )
+    ],
+    "beneficiaries:merge": [
+        Visit("coordinator", "person", shows=("person", "other"), label="candidates"),
+        Visit(
+            "coordinator",
+            "person",
+            query=lambda f: {"autre": f["other"].pk},
+            shows=("person", "other"),
+            label="preview",
+        ),
+        _post(
+            lambda f: {"q": "Ionescu"},
+            persona="coordinator",
+            kind="person",
+            htmx=True,
+            shows=("other",),
+            label="search",
+        ),
+    ],
+    "beneficiaries:person_detail": [Visit("referent", "person"), Visit("partner", "person")],
+    "beneficiaries:person_edit": [Visit("referent", "person")],
+    "beneficiaries:person_timeline": [Visit("referent", "person")],
+    "beneficiaries:person_access_log": [Visit("referent", "person")],
+    "beneficiaries:household_detail": [Visit("referent", "household", shows=("person", "left"))],
+    "beneficiaries:household_edit": [Visit("referent", "household", shows=("person", "left"))],
+    "beneficiaries:household_timeline": [Visit("referent", "household", shows=("person", "left"))],
+    "beneficiaries:site_detail": [Visit("referent", "site", shows=("person", "other", "left"))],
+    "accompaniment:followup_create": [Visit("referent", "person")],
+    "accompaniment:followup_edit": [Visit("referent", "follow_up")],
+    "accompaniment:task_done": [_post(persona="referent", kind="task", htmx=True)],
+    "accompaniment:plan": [Visit("referent", "person")],
+    "accompaniment:goal_create": [Visit("referent", "person")],
+    "accompaniment:goal_edit": [Visit("referent", "goal")],
+    "accompaniment:step_create": [Visit("referent", "goal")],
+    "accompaniment:step_edit": [Visit("referent", "step")],
+    "accompaniment:transfer": [
+        Visit("coordinator", query=lambda f: {"portee": "personne", "id": f["person"].pk}),
+        Visit(
+            "coordinator",
+            query=lambda f: {"portee": "site", "id": f["site"].pk},
+            shows=("person", "other"),
+            label="a site",
+        ),
+    ],
+    "accompaniment:person_exit": [Visit("referent", "person")],
+    "accompaniment:person_reenter": [Visit("referent", "left", shows=("left",))],
+    "partners:portal": [Visit("partner")],
+    "partners:consents": [Visit("referent", "person")],
+    "partners:consent_withdraw": [Visit("referent", "consent")],
+    "partners:consent_proof": [Visit("referent", "consent")],
+    "partners:person_referrals": [Visit("referent", "person")],
+    "partners:referral_create": [Visit("referent", "person")],
+    "partners:referrals_sent": [Visit("referent")],
+    "partners:referrals_received": [Visit("partner")],
+    "partners:referral_detail": [Visit("referent", "referral"), Visit("partner", "referral")],
+    "partners:referral_accept": [_post(persona="partner", kind="referral", htmx=True)],
+    "partners:referral_decline": [
+        _post(lambda f: {"reason": "Complet"}, persona="partner", kind="referral", htmx=True)
+    ],
+    "partners:referral_done": [_post(persona="partner", kind="referral", htmx=True)],
+    "partners:referral_cancel": [_post(persona="referent", kind="referral", htmx=True)],
+    "partners:person_documents": [Visit("referent", "person"), Visit("partner", "person")],
+    "partners:household_documents": [Visit("referent", "household")],
+    "partners:document_download": [Visit("referent", "document"), Visit("partner", "document")],
+    "partners:document_delete": [_post(persona="referent", kind="document", htmx=True)],
+}
+
+# Pages that show no person's data: who opens them, and why nothing of a person is there.
+SHOWS_NO_PERSON = {
+    "health": ("anonymous", "the application's own state"),
+    "language": ("referent", "POST only: sets a cookie and redirects"),
+    "team_list": ("coordinator", "the team's accounts, not the people followed"),
+    "team_invite": ("coordinator", "a form to invite a colleague"),
+    "team_sessions_end": ("administrator", "POST only: ends a colleague's sessions"),
+    "security_events": ("administrator", "security events hold no personal data"),
+    "beneficiaries:household_create": ("referent", "an empty form"),
+    "beneficiaries:site_list": ("referent", "living places and their figures"),
+    "beneficiaries:site_create": ("referent", "an empty form"),
+    "beneficiaries:site_edit": ("referent", "a living place's form, no household"),
+    "accompaniment:board": ("coordinator", "figures per worker or site, no names"),
+    "partners:organisations": ("referent", "partner organisations and their contacts"),
+}
+SITE_KINDS = {"beneficiaries:site_edit": "site"}
+# The signed-in account's own pages (allauth): no person followed appears there.
+ACCOUNT_PAGES = ("account_", "mfa_", "socialaccount_", "usersessions_")
+
+# The admin: per registered model, whether its pages show people.
+ADMIN_SHOWS_PEOPLE = {"beneficiaries.Person", "beneficiaries.Household", "partners.Consent"}
+ADMIN_SHOWS_NO_PERSON = {
+    "account.EmailAddress": "the team's sign-in addresses",
+    "usersessions.UserSession": "the team's sessions",
+    "mfa.Authenticator": "the team's second factors",
+    "mia.Organisation": "organisations",
+    "mia.User": "the team's accounts",
+    "beneficiaries.Commune": "reference data",
+    "beneficiaries.Site": "living places, no household listed",
+    "partners.OrganisationContact": "partners' contacts",
+}
+# Admin pages that belong to no model.
+ADMIN_PAGES = {
+    "index",
+    "app_list",
+    "autocomplete",
+    "jsi18n",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "view_on_site",
+    # Django's UserAdmin names its password page after auth.User: an account's password.
+    "auth_user_password_change",
+}
+
+
+def project_routes() -> set[str]:
+    def walk(resolver, namespace=None):
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and entry.name:
+                yield f"{namespace}:{entry.name}" if namespace else entry.name
+
+    return set(walk(get_resolver()))
+
+
+def admin_prefixes() -> dict[str, str]:
+    return {
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_": model._meta.label
+        for model in admin.site._registry
+    }
+
+
+def test_every_route_says_whether_it_shows_people():
+    routes = {name for name in project_routes() if not name.startswith(("admin:", *ACCOUNT_PAGES))}
+
+    assert sorted(routes - SHOWS_PEOPLE.keys() - SHOWS_NO_PERSON.keys()) == []
+    assert sorted((SHOWS_PEOPLE.keys() | SHOWS_NO_PERSON.keys()) - routes) == []
+    assert not SHOWS_PEOPLE.keys() & SHOWS_NO_PERSON.keys()
+
+
+def test_every_admin_page_says_whether_it_shows_people():
+    prefixes = admin_prefixes()
+    registered = set(prefixes.values())
+    pages = {
+        name.removeprefix("admin:")
+        for name in project_routes()
+        if name.startswith("admin:") and not name.startswith(tuple(prefixes))
+    }
+
+    assert sorted(registered - ADMIN_SHOWS_PEOPLE - ADMIN_SHOWS_NO_PERSON.keys()) == []
+    assert sorted((ADMIN_SHOWS_PEOPLE | ADMIN_SHOWS_NO_PERSON.keys()) - registered) == []
+    assert not ADMIN_SHOWS_PEOPLE & ADMIN_SHOWS_NO_PERSON.keys()
+    assert sorted(pages - ADMIN_PAGES) == []
+
+
+VISITS = [
+    pytest.param(route, visit, id=f"{route}-{visit.persona}-{visit.label}".strip("-"))
+    for route, visits in sorted(SHOWS_PEOPLE.items())
+    for visit in visits
+]
+
+
+def _open(client, route: str, visit: Visit, files: dict):
+    url = reverse(route, args=[files[visit.kind].pk] if visit.kind else [])
+    if visit.query:
+        url += "?" + "&".join(f"{key}={value}" for key, value in visit.query(files).items())
+    headers = {"HX-Request": "true"} if visit.htmx else {}
+    data = visit.data(files) if visit.data else {}
+    return getattr(client, visit.method)(url, data, headers=headers)
+
+
+def _last_entry() -> int:
+    return AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _entries_naming(person, *, after: int):
+    return audit.entries_about(person_id=person.pk, household_id=person.household_id).filter(
+        pk__gt=after
+    )
+
+
+@pytest.mark.parametrize(("route", "visit"), VISITS)
+def test_a_page_that_shows_people_records_who_saw_them(login_as, files, request, route, visit):
+    client = login_as(visit.persona)
+    user = request.getfixturevalue(visit.persona)
+    before = _last_entry()
+
+    response = _open(client, route, visit, files)
+
+    assert response.status_code == 200
+    for key in visit.shows:
+        entries = _entries_naming(files[key], after=before)
+        assert entries.filter(user=user).exists(), f"no entry names the {key} shown"
+    written = AuditEntry.objects.filter(pk__gt=before)
+    assert all("?" not in entry.path for entry in written), "paths without query strings"
+    kept = json.dumps(list(written.values("changes", "path", "section", "object_id")))
+    assert not any(name in kept for name in (*NAMES, "Ștefan", "Stefan"))
+
+
+@pytest.mark.parametrize("route", sorted(SHOWS_NO_PERSON))
+def test_a_page_said_to_show_nobody_shows_no_name(login_as, files, route):
+    persona, _reason = SHOWS_NO_PERSON[route]
+    kind = SITE_KINDS.get(route)
+
+    response = login_as(persona).get(reverse(route, args=[files[kind].pk] if kind else []))
+
+    assert response.status_code in (200, 405)
+    html = response.content.decode()
+    assert not any(name in html for name in NAMES)
+
+
+ADMIN_VIEWS = [
+    pytest.param(label, action, id=f"{label}-{action}")
+    for label in sorted(ADMIN_SHOWS_PEOPLE)
+    for action in ("changelist", "change", "history")
+]
+ADMIN_OBJECTS = {
+    "beneficiaries.Person": "person",
+    "beneficiaries.Household": "household",
+    "partners.Consent": "consent",
+}
+
+
+@pytest.mark.parametrize(("label", "action"), ADMIN_VIEWS)
+def test_the_admin_s_lists_pages_and_histories_of_files_are_recorded(
+    login_as, files, administrator, label, action
+):
+    app_label, model = label.lower().split(".")
+    obj = files[ADMIN_OBJECTS[label]]
+    args = [] if action == "changelist" else [obj.pk]
+    before = _last_entry()
+
+    response = login_as("administrator").get(
+        reverse(f"admin:{app_label}_{model}_{action}", args=args)
+    )
+
+    assert response.status_code == 200
+    entries = _entries_naming(files["person"], after=before)
+    assert entries.filter(user=administrator, section="admin").exists()
+
+
+@pytest.mark.parametrize("label", sorted(ADMIN_SHOWS_NO_PERSON))
+def test_the_admin_s_other_lists_show_no_name(login_as, files, label):
+    app_label, model = label.lower().split(".")
+
+    response = login_as("administrator").get(reverse(f"admin:{app_label}_{model}_changelist"))
+
+    assert response.status_code in (200, 403)
+    assert not any(name in response.content.decode() for name in NAMES)
+
+
+# --- What a list records -------------------------------------------------------------------
+
+
+def test_a_list_records_every_person_it_showed_in_one_entry(login_as, household, referent):
+    people = [
+        beneficiaries_services.person_create(
+            by=referent, person=PersonFactory.build(household=household, last_name="Radu")
+        )
+        for _ in range(12)
+    ]
+    hidden = beneficiaries_services.person_create(
+        by=referent, person=PersonFactory.build(household=household, last_name="Zamfir")
+    )
+    before = _last_entry()
+
+    response = login_as("referent").post(
+        reverse("beneficiaries:person_list"), {"q": "radu"}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(pk__gt=before)
+    assert (entry.action, entry.section, entry.user, entry.person_id) == (
+        "view",
+        "people",
+        referent,
+        None,
+    )
+    assert sorted(entry.person_ids) == sorted(person.pk for person in people)
+    assert entry.path == reverse("beneficiaries:person_list")
+    assert not _entries_naming(hidden, after=before).exists()
+    for person in people:
+        assert list(_entries_naming(person, after=before)) == [entry]
+
+
+def test_a_list_that_shows_nobody_records_nothing(login_as, person):
+    before = _last_entry()
+
+    response = login_as("referent").post(
+        reverse("beneficiaries:person_list"), {"q": "personne"}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert not AuditEntry.objects.filter(pk__gt=before).exists()
+
+
+def test_finding_an_id_in_lists_matches_whole_ids_only(db):
+    for ids in ([12, 123], [112], [1, 2], []):
+        AuditEntry.objects.create(
+            action="view", app_label="beneficiaries", model="person", person_ids=ids
+        )
+
+    def lists_holding(pk):
+        return sorted(entry.person_ids for entry in AuditEntry.objects.filter(person_ids__holds=pk))
+
+    assert lists_holding(12) == [[12, 123]]
+    assert lists_holding(1) == [[1, 2]]
+    assert lists_holding(2) == [[1, 2]]
+    assert lists_holding(23) == []
+
+
+def test_the_access_log_shows_the_lists_that_showed_the_person(
+    login_as, person, household, referent, colleague
+):
+    sister = beneficiaries_services.person_create(
+        by=referent, person=PersonFactory.build(household=household, first_name="Ioana")
+    )
+    login_as("colleague").get(reverse("beneficiaries:person_list"))
+    login_as("colleague").get(reverse("beneficiaries:site_detail", args=[household.site_id]))
+    AuditEntry.objects.create(
+        action="view", app_label="beneficiaries", model="person", person_ids=[sister.pk]
+    )
+
+    response = login_as("referent").get(
+        reverse("beneficiaries:person_access_log", args=[person.pk])
+    )
+
+    entries = [row["entry"] for row in response.context["rows"]]
+    lists = [entry for entry in entries if entry.user == colleague]
+    assert [(entry.section, entry.person_ids, entry.household_ids) for entry in lists] == [
+        ("site", [], [household.pk]),
+        ("people", [person.pk, sister.pk], []),
+    ]
+    assert "dans une liste de 2 dossiers" in response.content.decode()
+    assert all(entry.person_ids != [sister.pk] for entry in entries), "not the sister's lists"
+
+
+# --- A partner's reads ---------------------------------------------------------------------
+
+
+def test_a_partner_s_read_of_a_shared_file_is_audited(
+    login_as, settings, tmp_path, person, referent, partner
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Insertion professionnelle",
+        sections=["identity", "documents"],
+        given_on=datetime.date(2026, 1, 5),
+        by=referent,
+    )
+    document = documents.document_add(
+        upload=_pdf("papier.pdf"), kind="other", by=referent, person=person
+    )
+    client = login_as("partner")
+    AuditEntry.objects.all().delete()
+
+    assert client.get(reverse("partners:portal")).status_code == 200
+    assert client.get(reverse("beneficiaries:person_detail", args=[person.pk])).status_code == 200
+    download = client.get(reverse("partners:document_download", args=[document.pk]))
+    assert download.status_code == 200
+
+    portal, page, file = AuditEntry.objects.order_by("pk")
+    assert all(
+        (entry.user, entry.user_id_value) == (partner, partner.pk) for entry in (portal, page, file)
+    )
+    assert (portal.section, portal.person_ids) == ("portal", [person.pk])
+    assert (page.action, page.person_id, page.object_id) == ("view", person.pk, str(person.pk))
+    assert (file.action, file.person_id, file.object_id) == (
+        "download",
+        person.pk,
+        str(document.pk),
+    )
+
+
+def test_the_consent_proof_download_is_recorded(login_as, files, referent):
+    consent = files["consent"]
+    before = _last_entry()
+
+    response = login_as("referent").get(reverse("partners:consent_proof", args=[consent.pk]))
+
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(pk__gt=before)
+    assert (entry.action, entry.user, entry.person_id, entry.model, entry.object_id) == (
+        "download",
+        referent,
+        files["person"].pk,
+        "consent",
+        str(consent.pk),
+    )
