@@ -27,14 +27,29 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return permissions.administers(request.user)
 
+    # An administrator cannot read a file silently either: the admin's lists, pages and
+    # histories of files are reads like any other, recorded in the audit trail.
+    shows_people = True
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = _shown(response, "cl")
+        if changelist is not None and self.shows_people:
+            # Evaluated here once; the template lists the same rows without a second query.
+            rows = list(changelist.result_list)
+            audit.record_list(request, self.model, section="admin", **_named(self.model, rows))
+        return response
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        # An administrator cannot read a file silently either: the admin's page of a file is a
-        # read like any other, recorded in the audit trail.
         response = super().change_view(request, object_id, form_url, extra_context)
-        if response.status_code == 200 and self.model in (Person, Household):
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                audit.record_read(request, obj, section="admin")
+        if (obj := _shown(response, "original")) is not None and self.shows_people:
+            audit.record_read(request, obj, section="admin")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if (obj := _shown(response, "object")) is not None and self.shows_people:
+            audit.record_read(request, obj, section="admin")
         return response
 
     def has_add_permission(self, request, obj=None):
@@ -45,6 +60,20 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _shown(response, name: str):
+    """What an admin page shows (its changelist, its object), if it answered with a page."""
+    if response.status_code != 200:
+        return None
+    return (getattr(response, "context_data", None) or {}).get(name)
+
+
+def _named(model, rows) -> dict:
+    """The files an admin list shows: households, people, or the people its rows are about."""
+    if model is Household:
+        return {"households": [row.pk for row in rows]}
+    return {"people": [row.pk if model is Person else row.person_id for row in rows]}
 
 
 @admin.register(Commune)
@@ -66,6 +95,8 @@ class SiteAdmin(OrganisationScopedAdmin):
     list_select_related = ["commune"]
     search_fields = ["name", "address"]
     inlines = [SitePopulationInline]
+    # A living place and its estimates: no household, no person.
+    shows_people = False
 
 
 class HouseholdStayInline(admin.TabularInline):
@@ -77,7 +108,8 @@ class HouseholdStayInline(admin.TabularInline):
 class HouseholdAdmin(OrganisationScopedAdmin):
     list_display = ["name", "site"]
     list_select_related = ["site"]
-    search_fields = ["name"]
+    # No search: the admin's search is a GET, which would put names in URLs and access logs.
+    # MIA's own search posts them (beneficiaries.searches).
     inlines = [HouseholdStayInline]
 
 
@@ -92,5 +124,5 @@ class PersonAdmin(OrganisationScopedAdmin):
     list_display = ["last_name", "first_name", "birth_year", "household", "referent", "exited_on"]
     list_select_related = ["household", "referent"]
     list_filter = ["sex", "nationality"]
-    search_fields = ["first_name", "last_name", "other_names"]
+    # No search, as for households: names would go into URLs and access logs.
     inlines = [ReferentAssignmentInline]

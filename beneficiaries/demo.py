@@ -29,7 +29,7 @@ from beneficiaries.models import (
     SiteStatus,
 )
 from mia.demo import DemoContext
-from mia.text import fold, sound_keys
+from mia.text import fold
 
 
 @dataclass(frozen=True)
@@ -781,13 +781,7 @@ class _Builder:
         Household.objects.bulk_create(self.households, batch_size=BATCH)
         HouseholdStay.objects.bulk_create(self.stays, batch_size=BATCH)
         for person in self.persons:
-            # What Person.save() derives, which bulk_create skips.
-            if person.birth_date:
-                person.birth_year = person.birth_date.year
-            names = f"{person.first_name} {person.last_name} {person.other_names}"
-            person.search_text = fold(names)
-            person.name_keys = sound_keys(names)
-            person.phone_digits = "".join(char for char in person.phone if char.isdigit())
+            person.derive()  # as Person.save(), which bulk_create skips
         Person.objects.bulk_create(self.persons, batch_size=BATCH)
         ReferentAssignment.objects.bulk_create(self.assignments, batch_size=BATCH)
         # As beneficiaries.services: one row per period, the latest mirrored on the person.

@@ -4,8 +4,9 @@ import operator
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, StrIndex
+from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -353,6 +354,11 @@ class PersonStatus(models.TextChoices):
     EXITED = "exited", _("Sortie du programme")
 
 
+# Between the first and last names and the other spellings in Person.search_text and name_keys:
+# a partner without the identity section finds a person by the names before it only.
+OTHER_NAMES_MARK = "|"
+
+
 class PersonQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "PersonQuerySet":
         """Files this user may open. Everything that lists or fetches people starts here.
@@ -385,9 +391,16 @@ class PersonQuerySet(AuditedQuerySet):
             *("referent__first_name", "referent__last_name", "referent__email"),
         )
 
-    def search(self, query: str) -> "PersonQuerySet":
+    def search(self, query: str, *, by=None) -> "PersonQuerySet":
         """Every word typed must match: a spelling of the name (accents, Cyrillic and
-        transliterations aside), the household's name, a birth year, or phone digits."""
+        transliterations aside), the household's name, a birth year, or phone digits.
+        For a partner (`by`), only what their shared sections show on the person's page: the
+        names always; birth year, phone and other spellings where identity is shared; never
+        the household."""
+        identity = None
+        if by is not None and permissions.reads_shared_files(by):
+            # No provider: nothing is shared, so no file shows its identity.
+            identity = sharing.section_filter(by, "identity") or Q(pk__in=[])
         terms = []
         for token in fold_tokens(query):
             # A phone typed in groups ("06 39 12", "06.39.12") is one number.
@@ -399,28 +412,35 @@ class PersonQuerySet(AuditedQuerySet):
                 terms.append(token)
         queryset = self
         for token in terms[:6]:
+            names = None
             if token.isdigit() and len(token) == 4 and not token.startswith("0"):
-                queryset = queryset.filter(birth_year=int(token))
+                condition = Q(birth_year=int(token))
             elif token.isdigit() and len(token) >= 4:
                 # French numbers are often recorded as +33 6…: 0639 also finds 33639.
-                phone = Q(phone_digits__contains=token)
+                condition = Q(phone_digits__contains=token)
                 if token.startswith("0"):
-                    phone |= Q(phone_digits__contains=f"33{token[1:]}")
-                queryset = queryset.filter(phone)
+                    condition |= Q(phone_digits__contains=f"33{token[1:]}")
             else:
-                queryset = queryset.filter(pk__in=_spelled(token))
+                condition = Q(pk__in=_spelled(token, households=identity is None))
+                names = _in_names(token)
+            if identity is not None:
+                # A partner: the names match in every file, the rest where identity is shared.
+                condition &= identity if names is None else identity | names
+            queryset = queryset.filter(condition)
         return queryset
 
 
-def _spelled(token: str):
+def _spelled(token: str, *, households: bool = True):
     """Ids of the people whose name, name's sound or household's name holds `token`. Households
     through a subquery: joined, every household was hash-joined to every person. From three
     trigram-indexed reads put together, not one OR over the three: PostgreSQL scanned every
     person for the OR (10 ms against 4 ms at national scale). Under three letters the trigram
     indexes cannot narrow anything and one scan is cheaper."""
     people = Person.objects.order_by()
-    households = Household.objects.order_by().filter(search_text__contains=token)
-    branches = [Q(search_text__contains=token), Q(household__in=households)]
+    branches = [Q(search_text__contains=token)]
+    if households:
+        named = Household.objects.order_by().filter(search_text__contains=token)
+        branches.append(Q(household__in=named))
     sound = sound_key(token)
     # A word that sounds like one letter ("zzzq" -> "c") would find every name starting so.
     if len(sound) >= 2:
@@ -429,6 +449,22 @@ def _spelled(token: str):
         return people.filter(functools.reduce(operator.or_, branches)).values("pk")
     first, *others = (people.filter(branch).values("pk") for branch in branches)
     return first.union(*others, all=True)
+
+
+def _in_names(token: str) -> Q:
+    """`token`, or its sound, is in the first or last name and not only in the other spellings:
+    its first occurrence comes before OTHER_NAMES_MARK (Person.derive). Evaluated on the rows
+    _spelled() found through the trigram indexes, not on every shared file."""
+    places = [("search_text", token)]
+    sound = sound_key(token)
+    if len(sound) >= 2:
+        places.append(("name_keys", f" {sound}"))
+    condition = Q()
+    for field, text in places:
+        found = StrIndex(field, Value(text))
+        before_mark = LessThan(found, StrIndex(field, Value(OTHER_NAMES_MARK)))
+        condition |= Q(GreaterThan(found, 0)) & (Q(other_names="") | Q(before_mark))
+    return condition
 
 
 class Person(models.Model):
@@ -575,17 +611,25 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     def save(self, *args, **kwargs):
-        if self.birth_date:
-            self.birth_year = self.birth_date.year
-        self.phone_digits = "".join(char for char in self.phone if char.isdigit())
-        names = f"{self.first_name} {self.last_name} {self.other_names}"
-        self.search_text = fold(names)
-        self.name_keys = sound_keys(names)
+        self.derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             derived = {"search_text", "name_keys", "phone_digits", "birth_year"}
             kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Fill the columns the search reads (bulk_create skips save(): call it first)."""
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
+        self.phone_digits = "".join(char for char in self.phone if char.isdigit())
+        names = f"{self.first_name} {self.last_name}"
+        self.search_text = fold(names)
+        self.name_keys = sound_keys(names)
+        if self.other_names:
+            self.search_text = f"{self.search_text} {OTHER_NAMES_MARK} {fold(self.other_names)}"
+            others = sound_keys(self.other_names) or " "
+            self.name_keys = f"{self.name_keys or ' '}{OTHER_NAMES_MARK}{others}"
 
     def clean(self):
         # Runs before constraint validation, so a full date always carries its year.

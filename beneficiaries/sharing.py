@@ -12,6 +12,10 @@ class SharingProvider(Protocol):
     def persons_filter(self, user) -> Q:
         """Condition on Person selecting the files shared with this user's organisation now."""
 
+    def section_filter(self, user, section: str) -> Q:
+        """Condition on Person selecting the files whose `section` ("identity"…) is shared
+        with this user's organisation now."""
+
     def sections(self, user, person) -> dict[str, str]:
         """Sections of `person` shared with this user's organisation now, code -> label
         ({"identity": "Identité et contact"…}), in the provider's order."""
@@ -30,6 +34,15 @@ def persons_filter(user) -> Q | None:
     condition = None
     for provider in _providers:
         found = provider.persons_filter(user)
+        condition = found if condition is None else condition | found
+    return condition
+
+
+def section_filter(user, section: str) -> Q | None:
+    """None when nothing may be shared (no provider)."""
+    condition = None
+    for provider in _providers:
+        found = provider.section_filter(user, section)
         condition = found if condition is None else condition | found
     return condition
 

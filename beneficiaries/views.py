@@ -46,6 +46,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = Person.objects.visible_to(request.user).for_rows()
     person_filter = PersonFilter(data, queryset=people, user=request.user)
     page = _page(request, person_filter.qs)
+    audit.record_list(request, Person, section="people", people=[row.pk for row in page])
     if request.htmx:
         response = render(
             request,
@@ -87,6 +88,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_log": permissions.reads_notes(request.user),
             "can_coordinate": permissions.assigns_referents(request.user),
             "can_read_access_log": permissions.reads_access_log(request.user, person),
+            "shows_documents": permissions.reads_documents(request.user),
         },
     )
 
@@ -103,6 +105,7 @@ def _shared_person_detail(request: HttpRequest, person: Person) -> HttpResponse:
             "partner_view": True,
             "shared": shared,
             "shows_identity": "identity" in shared,
+            "shows_documents": "documents" in shared,
         },
     )
 
@@ -146,6 +149,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Le dossier a été créé."))
             return redirect("beneficiaries:person_detail", pk=person.pk)
     strong = any(candidate.strong for candidate in candidates)
+    # The possible duplicates shown, and the household the new member joins.
+    audit.record_list(
+        request,
+        Person,
+        section="duplicates",
+        people=[candidate.person.pk for candidate in candidates],
+        households=[household.pk] if household else [],
+    )
     return render(
         request,
         "beneficiaries/person_form.html",
@@ -186,6 +197,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Le dossier a été mis à jour."))
             return redirect("beneficiaries:person_detail", pk=person.pk)
+    audit.record_read(request, person, section="edit")
     return render(
         request, "beneficiaries/person_form.html", {"form": form, "household": person.household}
     )
@@ -221,6 +233,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "members": members,
             "can_edit": can_edit,
             "can_coordinate": permissions.assigns_referents(request.user),
+            "shows_documents": permissions.reads_documents(request.user),
         },
     )
 
@@ -245,6 +258,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Le ménage a été mis à jour."))
             return redirect("beneficiaries:household_detail", pk=household.pk)
+    audit.record_read(request, household, section="edit")
     return render(request, "beneficiaries/household_form.html", {"form": form})
 
 
@@ -283,13 +297,15 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     households = site.households.annotate(
         member_count=Count("members", filter=Q(members__exited_on__isnull=True))
     ).order_by("name", "pk")
+    page = _page(request, households)
+    audit.record_list(request, site, section="site", households=[row.pk for row in page])
     return render(
         request,
         "beneficiaries/site_detail.html",
         {
             "site": site,
             "estimates": site.population_estimates.all()[:12],
-            "page": _page(request, households),
+            "page": page,
             "can_edit": permissions.can_edit_site(request.user, site),
         },
     )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from beneficiaries import services
 from beneficiaries.duplicates import likely_duplicates, person_relations, with_related_counts
 from beneficiaries.models import Person, Sex
-from mia import permissions
+from mia import audit, permissions
 from mia.permissions import access
 
 SEARCH_RESULTS = 20
@@ -44,6 +44,9 @@ def duplicates(request: HttpRequest) -> HttpResponse:
         birth_year=data.get("birth_year"),
         birth_date=data.get("birth_date"),
         sex=data.get("sex"),
+    )
+    audit.record_list(
+        request, Person, section="duplicates", people=[c.person.pk for c in candidates]
     )
     return render(
         request,
@@ -98,7 +101,9 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     query = request.POST.get("q", "").strip()[:200] if request.method == "POST" else ""
     results = list(others.search(query)[:SEARCH_RESULTS]) if query else None
     context = {"person": person, "query": query, "results": results}
+    found = [other.pk for other in results or ()]
     if request.htmx and request.method == "POST":
+        audit.record_list(request, Person, section="merge", people=found)
         return render(request, "beneficiaries/partials/duplicates_search.html", context)
     context["candidates"] = likely_duplicates(
         queryset=others,
@@ -108,6 +113,8 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
         birth_date=person.birth_date,
         sex=person.sex,
     )
+    candidates = [candidate.person.pk for candidate in context["candidates"]]
+    audit.record_list(request, Person, section="merge", people=[person.pk, *found, *candidates])
     return render(request, "beneficiaries/merge.html", context)
 
 
@@ -148,6 +155,7 @@ def _merge_preview(request: HttpRequest, people, *, pk: int, other_id: str) -> H
         (relation.label, *(getattr(person, f"count_{relation.key}") for person in pair))
         for relation in person_relations()
     ]
+    audit.record_list(request, Person, section="merge", people=[person.pk for person in pair])
     return render(
         request, "beneficiaries/merge_preview.html", {"pair": pair, "form": form, "counts": counts}
     )

@@ -282,8 +282,9 @@ def test_merge_preview_query_budget(
         StepFactory(goal=GoalFactory(person=duplicate))
     client = login_as("coordinator")
 
-    # Session, user, both files with household, site, referent and a count per related table.
-    with django_assert_num_queries(3):
+    # Session, user, both files with household, site, referent and a count per related table;
+    # one audit entry naming both (mia.audit.record_list).
+    with django_assert_num_queries(4):
         response = client.get(_merge_url(person, duplicate))
     assert ("Entretiens", 0, size) in response.context["counts"]
     assert ("Tâches", size, 0) in response.context["counts"]
@@ -295,7 +296,8 @@ def test_merge_choice_query_budget(login_as, referent, person, size, django_asse
         _open(referent, first_name="Stefan", last_name="Ionescu", birth_year=1990 + index % 2)
     client = login_as("coordinator")
 
-    # Session, user, the person, then the likely duplicates with household, site and referent.
-    with django_assert_num_queries(4):
+    # Session, user, the person, then the likely duplicates with household, site and referent;
+    # one audit entry naming the person and the candidates (mia.audit.record_list).
+    with django_assert_num_queries(5):
         response = client.get(_merge_url(person))
     assert len(response.context["candidates"]) == min(size, 8)

@@ -182,7 +182,9 @@ def test_timeline_query_budget(login_as, person, django_assert_num_queries, foll
     # merges, follow-ups, tasks, goals, done steps.
     # + audit entry (mia.audit.record_read).
     with django_assert_num_queries(12):
-        client.get(reverse("beneficiaries:person_timeline", args=[person.pk]))
+        response = client.get(reverse("beneficiaries:person_timeline", args=[person.pk]))
+    kinds = [entry.kind for entry in response.context["entries"]]
+    assert kinds.count("follow_up") == follow_ups
 
 
 def test_the_author_opens_a_follow_up_from_the_timeline_to_correct_it(login_as, person, referent):
