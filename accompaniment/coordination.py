@@ -26,7 +26,7 @@ from accompaniment.models import Task
 from beneficiaries import services
 from beneficiaries.forms import UNASSIGNED
 from beneficiaries.models import Enrolment, Household, Person, PersonStatus, Site
-from mia import permissions
+from mia import audit, permissions
 from mia.links import object_url
 from mia.models import Organisation
 from mia.permissions import access
@@ -306,6 +306,15 @@ def transfer(request: HttpRequest) -> HttpResponse:
         ]
     )
     count = moving_count if target else figures["total"]
+    # The people listed, and the person or household the transfer names in its title.
+    named = [int(pk)]
+    audit.record_list(
+        request,
+        Person,
+        section="transfer",
+        people=[person.pk for person in listed] + (named if scope == "personne" else []),
+        households=named if scope == "menage" else [],
+    )
     return render(
         request,
         "accompaniment/transfer.html",
@@ -365,6 +374,7 @@ def person_exit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("La sortie du programme est enregistrée."))
             return redirect("beneficiaries:person_detail", pk=person.pk)
+    audit.record_read(request, person, section="exit")
     return render(request, "accompaniment/person_exit.html", {"person": person, "form": form})
 
 
@@ -384,4 +394,5 @@ def person_reenter(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Le retour dans le programme est enregistré."))
             return redirect("beneficiaries:person_detail", pk=person.pk)
+    audit.record_read(request, person, section="exit")
     return render(request, "accompaniment/person_reenter.html", {"person": person, "form": form})

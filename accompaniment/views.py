@@ -119,6 +119,17 @@ def home(request: HttpRequest) -> HttpResponse:
         week = _my_week(
             user, mine, today=today, has_caseload=to_see_again or caseload.paginator.count > 0
         )
+        audit.record_list(
+            request,
+            Person,
+            section="caseload",
+            people=[
+                *(person.pk for person in caseload),
+                *(task.person.pk for task in week["tasks"]),
+                *(step.goal.person.pk for step in week["steps"]),
+                *(person.pk for person in week["not_seen"]),
+            ],
+        )
     summary = None
     if permissions.reads_figures(user):
         summary = Person.objects.visible_to(user).aggregate(
@@ -178,6 +189,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, message, extra_tags=f"draft:{_draft_key(person)}")
             default = reverse("beneficiaries:person_detail", args=[person.pk])
             return redirect(_next_url(request, default))
+    audit.record_read(request, person, section="followup")
     return render(
         request,
         "accompaniment/followup_form.html",
@@ -221,6 +233,7 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("L'entretien a été corrigé."))
             return redirect(done_url)
+    audit.record_read(request, follow_up, section="followup")
     return render(
         request,
         "accompaniment/followup_form.html",
@@ -341,6 +354,7 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         goal = services.goal_create(goal=form.save(commit=False), person=person, by=request.user)
         messages.success(request, _("L'objectif est ajouté au projet."))
         return redirect(_plan_url(goal))
+    audit.record_read(request, person, section="plan")
     return render(request, "accompaniment/goal_form.html", {"form": form, "person": person})
 
 
@@ -361,6 +375,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("L'objectif est mis à jour."))
             return redirect(_plan_url(goal))
+    audit.record_read(request, goal, section="plan")
     return render(
         request,
         "accompaniment/goal_form.html",
@@ -377,6 +392,7 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.step_create(step=form.save(commit=False), goal=goal, by=request.user)
         messages.success(request, _("L'étape est ajoutée."))
         return redirect(_plan_url(goal))
+    audit.record_read(request, goal, section="plan")
     return render(
         request,
         "accompaniment/step_form.html",
@@ -409,6 +425,7 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.step_update(step=form.save(commit=False), by=request.user)
         messages.success(request, _("L'étape est mise à jour."))
         return redirect(_plan_url(goal))
+    audit.record_read(request, step, section="plan", person_id=goal.person_id)
     return render(
         request,
         "accompaniment/step_form.html",

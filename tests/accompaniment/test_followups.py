@@ -13,7 +13,7 @@ from accompaniment.models import FollowUp, Task
 from beneficiaries import services as beneficiaries_services
 from beneficiaries.models import Person
 from tests.accompaniment.factories import FollowUpFactory
-from tests.beneficiaries.factories import HouseholdFactory, PersonFactory
+from tests.beneficiaries.factories import PersonFactory
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -300,7 +300,9 @@ def test_exited_household_members_are_not_offered(login_as, referent, person, ho
             exit_reason="moved_away",
         ),
     )
-    assert HouseholdFactory  # the household fixture is the person's
+    present = beneficiaries_services.person_create(
+        by=referent, person=PersonFactory.build(first_name="Ioana", household=household)
+    )
 
     html = (
         login_as("referent")
@@ -308,6 +310,8 @@ def test_exited_household_members_are_not_offered(login_as, referent, person, ho
         .content.decode()
     )
 
+    assert gone.household_id == present.household_id == person.household_id
+    assert f'value="{present.pk}"' in html
     assert f'value="{gone.pk}"' not in html
 
 

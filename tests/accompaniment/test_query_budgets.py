@@ -38,7 +38,8 @@ def test_home_with_my_week(login_as, caseload, django_assert_num_queries):
     client = login_as("referent")
     # + caseload count and page (household, site, commune joined), my tasks (person joined),
     #   steps due (goal and person joined), the organisation's alert delay, people not seen.
-    with django_assert_num_queries(8):
+    # + one audit entry naming every person shown (mia.audit.record_list).
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
     week = response.context["week"]
     shown = min(len(caseload), 20)
@@ -72,7 +73,8 @@ def test_follow_up_form(login_as, caseload, django_assert_num_queries):
     client = login_as("referent")
     url = reverse("accompaniment:followup_create", args=[person.pk])
     # + person, household members offered.
-    with django_assert_num_queries(4):
+    # + audit entry (mia.audit.record_read).
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert len(response.context["form"].fields["participants"].queryset) == len(caseload)
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from beneficiaries import services
 from beneficiaries.models import ExitReason, Person, ReferentAssignment
+from mia import audit
 from mia.concurrency import CONFLICT_MESSAGE
-from mia.models import Role
+from mia.models import AuditAction, AuditEntry, Role
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteFactory
 from tests.mia.factories import UserFactory
 
@@ -241,6 +242,51 @@ def test_service_moves_in_bulk_and_counts_only_real_moves(association, referent,
     assert ReferentAssignment.objects.filter(ended_on__isnull=True).count() == 4
 
 
+def test_a_transfer_larger_than_one_chunk_moves_everyone(
+    association, referent, colleague, coordinator
+):
+    """The service writes a chunk of ids at a time (SQLite's limit on parameters): the people
+    after the first chunk move too, with their history and an audit entry each."""
+    size = services._TRANSFER_CHUNK + 5
+    people = Person.objects.bulk_create(
+        PersonFactory.build(organisation=association, referent=referent) for _ in range(size)
+    )
+    ids = {person.pk for person in people}
+    ReferentAssignment.objects.bulk_create(
+        ReferentAssignment(
+            person=person,
+            referent=referent,
+            started_on=datetime.date(2026, 1, 5),
+            assigned_by=referent,
+        )
+        for person in people
+    )
+    AuditEntry.objects.all().delete()
+    on = datetime.date(2026, 9, 1)
+
+    with audit.acting_as(coordinator):
+        moved = services.caseload_transfer(
+            persons=Person.objects.filter(referent=referent),
+            to_referent=colleague,
+            by=coordinator,
+            on=on,
+        )
+
+    assert moved == size
+    assert Person.objects.filter(pk__in=ids, referent=colleague, version=2).count() == size
+    closed = ReferentAssignment.objects.filter(referent=referent, ended_on=on)
+    opened = ReferentAssignment.objects.filter(referent=colleague, started_on=on, ended_on=None)
+    assert set(closed.values_list("person_id", flat=True)) == ids
+    assert set(opened.values_list("person_id", flat=True)) == ids
+    entries = AuditEntry.objects.filter(user=coordinator)
+    changed = entries.filter(model="person", action=AuditAction.BULK_UPDATE)
+    assert {int(entry.object_id) for entry in changed} == ids
+    assert {tuple(entry.changes["referent"]) for entry in changed} == {(referent.pk, colleague.pk)}
+    for action in (AuditAction.BULK_UPDATE, AuditAction.BULK_CREATE):
+        history = entries.filter(model="referentassignment", action=action)
+        assert sorted(history.values_list("person_id", flat=True)) == sorted(ids), action
+
+
 def test_household_page_links_coordinators_to_the_transfer(login_as, household):
     link = f"{TRANSFER}?portee=menage&amp;id={household.pk}"
     url = reverse("beneficiaries:household_detail", args=[household.pk])
@@ -260,8 +306,9 @@ def test_preview_query_budget(login_as, caseload, referent, colleague, django_as
     query = {"portee": "referent", "id": referent.pk, "vers": colleague.pk}
 
     # session, user, the referent whose caseload moves, possible referents (the choices),
-    # count of people concerned, first page of them with household and referent.
-    with django_assert_num_queries(6):
+    # count of people concerned, first page of them with household and referent; one audit
+    # entry naming the people listed (mia.audit.record_list).
+    with django_assert_num_queries(7):
         response = client.get(TRANSFER, query)
 
     page = response.content.decode()
