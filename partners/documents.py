@@ -50,7 +50,9 @@ def documents_shared(user, *, person: Person | None = None, household: Household
     """Whether this user may see the documents of this person or household: the organisation's
     staff always; a partner only a person's own documents, if that person shared the documents
     section with them under a valid consent. A household's papers are never shared as such:
-    they may concern adults of the household who did not consent."""
+    they may concern adults of the household who did not consent. Never a manager."""
+    if not permissions.reads_documents(user):
+        return False
     if permissions.reads_person_files(user):
         owner = person or household
         return owner.organisation_id == user.organisation_id

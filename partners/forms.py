@@ -22,6 +22,11 @@ class ConsentForm(forms.ModelForm):
     for_household = forms.BooleanField(
         label=_("Donné aussi pour les enfants mineurs du ménage"), required=False
     )
+    # The proof last: one refused while it streams in (mia.uploads) keeps the fields sent before.
+    field_order = [
+        *("organisation", "purpose", "sections", "given_on", "expires_on", "for_household"),
+        "proof",
+    ]
 
     class Meta:
         model = Consent

@@ -20,6 +20,8 @@ class DocumentForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Type de document"), choices=DocumentKind.choices)
     dated_on = forms.DateField(label=_("Date du document"), required=False, widget=DATE_INPUT)
+    # The file last: one refused while it streams in (mia.uploads) keeps the fields sent before.
+    field_order = ["kind", "dated_on", "file"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

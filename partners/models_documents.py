@@ -33,7 +33,10 @@ def document_path(instance: "Document", filename: str) -> str:
 class DocumentQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "DocumentQuerySet":
         """Staff of the owning organisation; partners only the documents of the persons whose
-        `documents` section is shared with their organisation."""
+        `documents` section is shared with their organisation. Managers none: they read
+        figures, not papers."""
+        if not permissions.reads_documents(user):
+            return self.none()
         if permissions.reads_person_files(user):
             return self.filter(
                 Q(person__organisation_id=user.organisation_id)

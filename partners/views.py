@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from beneficiaries import searches
 from beneficiaries.models import Person
-from mia import permissions
+from mia import audit, permissions
 from mia.models import Organisation, OrganisationKind, Role, User
 from mia.permissions import access
 from partners import services
@@ -34,7 +34,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     query = searches.recall(request, request.GET.get("r", "")) if "r" in request.GET else ""
     people = Person.objects.visible_to(request.user)
     if query:
-        people = people.search(query)
+        people = people.search(query, by=request.user)
     people = people.order_by("last_name", "first_name", "pk").prefetch_related(
         Prefetch(
             "grants",
@@ -55,6 +55,7 @@ def portal(request: HttpRequest) -> HttpResponse:
                 "expires_on": None if None in expiries else min(expiries, default=None),
             }
         )
+    audit.record_list(request, Person, section="portal", people=[row["person"].pk for row in rows])
     return render(request, "partners/portal.html", {"page": page, "rows": rows, "query": query})
 
 
@@ -109,6 +110,7 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
         organisation: [label for code, label in Section.choices if code in shared]
         for organisation, shared in codes.items()
     }
+    audit.record_read(request, person, section="consents")
     return render(
         request,
         "partners/consents.html",
@@ -118,6 +120,7 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
             "consents": history,
             "shared_with": shared_with,
             "can_manage": can_manage,
+            "reads_proofs": permissions.reads_consent_proofs(request.user),
         },
     )
 
@@ -141,18 +144,27 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         services.consent_withdraw(consent=consent, by=request.user)
         messages.success(request, _("Le consentement est retiré : le partage est fermé."))
         return redirect("partners:consents", pk=consent.person_id)
+    audit.record_read(request, consent, section="consents")
     return render(request, "partners/consent_withdraw.html", {"consent": consent})
 
 
-@access(permissions.reads_person_files, hide=True)
+@access(permissions.reads_consent_proofs, hide=True)
 def consent_proof(request: HttpRequest, pk: int) -> FileResponse:
     """The scanned proof, from private storage, always as a download."""
     consent = _visible_consent(request, pk)
     if not consent.proof:
         raise Http404
     extension = consent.proof.name.rsplit(".", 1)[-1]
+    handle = consent.proof.open("rb")
+    audit.record_download(
+        request,
+        consent,
+        section="consents",
+        person_id=consent.person_id,
+        household_id=consent.household_id,
+    )
     return FileResponse(
-        consent.proof.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"consentement-{consent.pk}.{extension}",
     )

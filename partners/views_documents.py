@@ -78,6 +78,7 @@ def _documents_page(request: HttpRequest, *, person=None, household=None) -> Htt
             else:
                 messages.success(request, _("Document ajouté."))
                 return _owner_page(person=person, household=household)
+    audit.record_read(request, owner, section=Section.DOCUMENTS)
     return _render_documents(request, person=person, household=household, form=form)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from beneficiaries.models import Person
-from mia import permissions
+from mia import audit, permissions
 from mia.permissions import access
 from partners import referrals
 from partners.forms_referrals import DeclineForm, ReferralForm
@@ -49,6 +49,7 @@ def person_referrals(request: HttpRequest, pk: int) -> HttpResponse:
         "referrals": rows,
         "can_refer": permissions.sends_referrals(request.user),
     }
+    audit.record_read(request, person, section="referrals")
     if request.htmx:
         return render(request, "partners/partials/referral_person_list.html", context)
     return render(request, "partners/referral_person.html", context)
@@ -81,6 +82,7 @@ def referral_create(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("organisation")
         }
     )
+    audit.record_read(request, person, section="referrals")
     return render(
         request,
         "partners/referral_form.html",
@@ -96,10 +98,12 @@ def referrals_sent(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(created_by=request.user)
     rows, status = _status_filter(request, rows)
     rows = rows.select_related("person", "organisation", "created_by")
+    page = _page(request, rows)
+    _record_list(request, page)
     return render(
         request,
         "partners/referral_sent.html",
-        {"page": _page(request, rows), "status": status, "statuses": ReferralStatus.choices},
+        {"page": page, "status": status, "statuses": ReferralStatus.choices},
     )
 
 
@@ -111,10 +115,19 @@ def referrals_received(request: HttpRequest) -> HttpResponse:
     rows = Referral.objects.answerable_by(request.user).annotate(person_shared=Exists(shared))
     rows, status = _status_filter(request, rows)
     rows = rows.select_related("person__organisation")
+    page = _page(request, rows)
+    _record_list(request, page)
     return render(
         request,
         "partners/referral_received.html",
-        {"page": _page(request, rows), "status": status, "statuses": ReferralStatus.choices},
+        {"page": page, "status": status, "statuses": ReferralStatus.choices},
+    )
+
+
+def _record_list(request: HttpRequest, page) -> None:
+    # Even named by number only, a referral says something about its person.
+    audit.record_list(
+        request, Referral, section="referrals", people=[row.person_id for row in page]
     )
 
 
@@ -125,6 +138,7 @@ def _detail_context(request: HttpRequest, referral: Referral, decline_form=None)
         "referral": referral,
         "events": referral.events.select_related("by"),
         "staff": staff,
+        "shows_reasons": permissions.reads_referral_reasons(user),
         "person_shared": staff
         or Person.objects.visible_to(user).filter(pk=referral.person_id).exists(),
         "can_answer": referral.is_open and permissions.answers_referrals(user),
@@ -135,6 +149,7 @@ def _detail_context(request: HttpRequest, referral: Referral, decline_form=None)
 
 
 def _render_detail(request: HttpRequest, referral: Referral, decline_form=None, status=200):
+    audit.record_read(request, referral, section="referrals")
     template = (
         "partners/partials/referral_card.html" if request.htmx else "partners/referral_detail.html"
     )

@@ -25,7 +25,7 @@ EXPECTED = {
     "referent":              [403, 200, 200, 200],
     "colleague":             [403, 200, 403, 200],
     "coordinator":           [403, 200, 200, 200],
-    "manager":               [403, 200, 403, 200],
+    "manager":               [403, 200, 403, 404],
     "administrator":         [403, 200, 403, 200],
     "partner":               [200, 404, 404, 404],
     "partner_without_share": [200, 404, 404, 404],

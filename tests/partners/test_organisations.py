@@ -60,4 +60,6 @@ def test_directory_query_budget(login_as, partner, django_assert_num_queries, co
     client = login_as("referent")
     # session, user, organisations, their contacts, partner accounts, shared files.
     with django_assert_num_queries(6):
-        client.get(reverse("partners:organisations"))
+        response = client.get(reverse("partners:organisations"))
+    html = response.content.decode()
+    assert sum(f"<strong>C {index}</strong>" in html for index in range(contacts)) == contacts

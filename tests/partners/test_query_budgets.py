@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from beneficiaries import services as beneficiaries_services
+from mia.models import AuditAction, AuditEntry
 from partners import services
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory
 
@@ -40,7 +41,8 @@ def shared(request, association, referent, partner):
 def test_portal(login_as, shared, django_assert_num_queries):
     client = login_as("partner")
     # + count of the shared files, their page, their grants (sections and consents joined).
-    with django_assert_num_queries(5):
+    # + one audit entry naming the files listed (mia.audit.record_list).
+    with django_assert_num_queries(6):
         response = client.get(reverse("partners:portal"))
     assert len(response.context["rows"]) == len(shared)
 
@@ -50,13 +52,15 @@ def test_portal_search(login_as, shared, django_assert_num_queries):
     client = login_as("partner")
     key = client.post(reverse("partners:portal"), {"q": "radu"})["Location"].split("r=")[1]
     # + count, page, grants (the typed text comes from the session already loaded).
-    with django_assert_num_queries(5):
+    # + one audit entry naming the files found (mia.audit.record_list).
+    with django_assert_num_queries(6):
         response = client.get(reverse("partners:portal"), {"r": key})
     assert len(response.context["rows"]) == len(shared)
 
 
+# One file's page lists no rows: what must not cost more is the number of files shared.
 @pytest.mark.parametrize("shared", SIZES, indirect=True)
-def test_person_page_as_partner(login_as, shared, django_assert_num_queries):
+def test_person_page_as_partner(login_as, shared, partner, django_assert_num_queries):
     client = login_as("partner")
     # + the person (shared: one semi-join on the grants) with household, site, commune and
     #   referent; the sections shared with my organisation.
@@ -64,3 +68,6 @@ def test_person_page_as_partner(login_as, shared, django_assert_num_queries):
     with django_assert_num_queries(5):
         response = client.get(reverse("beneficiaries:person_detail", args=[shared[0].pk]))
     assert response.status_code == 200
+    # The partner's reading is in the file's audit trail, under the partner's name.
+    read = AuditEntry.objects.filter(action=AuditAction.VIEW, person_id=shared[0].pk)
+    assert list(read.values_list("user", flat=True)) == [partner.pk]

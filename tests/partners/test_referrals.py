@@ -331,8 +331,9 @@ def many(request, association, partner, referent, household):
 @pytest.mark.parametrize("many", SIZES, indirect=True)
 def test_sent_list_budget(login_as, many, django_assert_num_queries):
     client = login_as("coordinator")
-    # 1 session, 1 user; count, page of referrals with person, partner and sender joined.
-    with django_assert_num_queries(4):
+    # 1 session, 1 user; count, page of referrals with person, partner and sender joined;
+    # one audit entry naming their people (mia.audit.record_list).
+    with django_assert_num_queries(5):
         response = client.get(reverse("partners:referrals_sent"))
     assert response.context["page"].paginator.count == many
 
@@ -341,19 +342,23 @@ def test_sent_list_budget(login_as, many, django_assert_num_queries):
 def test_received_list_budget(login_as, many, django_assert_num_queries):
     client = login_as("partner")
     # 1 session, 1 user; count, page of referrals with the sender's organisation joined and
-    # whether each file is shared (an EXISTS on the grants, in the same query).
-    with django_assert_num_queries(4):
+    # whether each file is shared (an EXISTS on the grants, in the same query); one audit
+    # entry naming their people (mia.audit.record_list).
+    with django_assert_num_queries(5):
         response = client.get(reverse("partners:referrals_received"))
     assert response.context["page"].paginator.count == many
 
 
 @pytest.mark.parametrize("many", SIZES, indirect=True)
 def test_person_referrals_budget(login_as, many, household, django_assert_num_queries):
-    client = login_as("referent")
     target = household.members.first()
-    # 1 session, 1 user; the person; their referrals with partner and sender joined.
-    with django_assert_num_queries(4):
-        client.get(reverse("partners:person_referrals", args=[target.pk]))
+    Referral.objects.update(person=target)  # every referral about one person: `many` rows
+    client = login_as("referent")
+    # 1 session, 1 user; the person; their referrals with partner and sender joined; the
+    # audit entry (mia.audit.record_read).
+    with django_assert_num_queries(5):
+        response = client.get(reverse("partners:person_referrals", args=[target.pk]))
+    assert len(response.context["referrals"]) == many
 
 
 def test_a_referral_under_consent_opens_the_share(login_as, person, partner, referent):
@@ -431,8 +436,8 @@ def test_referral_detail_budget(login_as, long_history, persona, django_assert_n
     client = login_as(persona)
     # 1 session, 1 user; the referral with person, organisations and authors; its events with
     # their authors; the sender's side: whether they may cancel it; the partner's: whether
-    # the file is shared with them.
-    with django_assert_num_queries(5):
+    # the file is shared with them; the audit entry (mia.audit.record_read).
+    with django_assert_num_queries(6):
         response = client.get(reverse("partners:referral_detail", args=[long_history.pk]))
     assert len(response.context["events"]) == long_history.events.count()
 
