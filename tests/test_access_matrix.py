@@ -4,16 +4,26 @@ shared (issue: partners see exactly what was shared, nothing else).
 The table below names each route with the object its URL points to and what a partner whose
 organisation received a share gets. A route missing from the table fails the test, so a new
 page cannot be forgotten. Staff roles of the association are covered page by page in
-tests/<app>/test_access*.py."""
+tests/<app>/test_access*.py, and all together for writes: WRITES says, for every route that
+writes, what each persona's POST gets, and every refused POST leaves its row as it was."""
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accompaniment.forms import FollowUpEditForm, GoalForm, StepForm
 from accompaniment.models import FollowUp, Goal, Step, Task
+from beneficiaries import services as beneficiaries_services
+from beneficiaries.forms import HouseholdForm, PersonForm, SiteForm
+from beneficiaries.models import Household, Person, Site
+from mia.models import SecurityEvent, SecurityEventKind, User
 from partners import documents, referrals, services
+from partners.models import Consent, Document, Referral
+from tests.beneficiaries.factories import PersonFactory
 
 # route -> (object in the URL, status for a partner the person's file is shared with).
 # Shared sections: identity, employment, documents. None: the URL names no object.
@@ -24,6 +34,8 @@ ROUTES = {
     "language": (None, 405),
     "team_list": (None, 403),
     "team_invite": (None, 403),
+    "team_sessions_end": (None, 403),
+    "security_events": (None, 403),
     "beneficiaries:person_list": (None, 403),
     "beneficiaries:person_create": (None, 404),
     "beneficiaries:duplicates": (None, 403),
@@ -76,7 +88,7 @@ ROUTES = {
 PUBLIC = {"health": 200, "language": 405}
 # Third-party URL sets with their own rules: allauth (login, password) and the Django admin
 # (administrator role, tested in tests/beneficiaries/test_access.py).
-THIRD_PARTY = ("admin:", "account_", "mfa_", "socialaccount_")
+THIRD_PARTY = ("admin:", "account_", "mfa_", "socialaccount_", "usersessions_")
 
 
 def project_routes() -> set[str]:
@@ -172,20 +184,65 @@ def test_partner_with_a_share_sees_only_what_was_shared(login_as, files, route):
     assert response.status_code == ROUTES[route][1]
 
 
+# A URL naming an object of the file answers 404 to a partner without a share and to a worker
+# of another association, except a route that takes only a POST: it answers a GET 405 once the
+# role passes, before the object is looked up, so nothing about the file shows.
+POST_ONLY_ROUTES = {
+    #                             partner_without_share, outsider
+    "accompaniment:task_done":    (404, 405),
+    "partners:referral_accept":   (405, 404),
+    "partners:referral_decline":  (405, 404),
+    "partners:referral_done":     (405, 404),
+    "partners:referral_cancel":   (404, 405),
+    "partners:document_delete":   (404, 405),
+}  # fmt: skip
+
+
 @pytest.mark.parametrize("route", OBJECT_ROUTES)
 @pytest.mark.parametrize("persona", ["partner_without_share", "outsider"])
 def test_nobody_else_reaches_the_file(login_as, files, route, persona):
+    expected = 404
+    if route in POST_ONLY_ROUTES:
+        expected = POST_ONLY_ROUTES[route][persona == "outsider"]
+
     response = login_as(persona).get(url_of(route, files))
 
-    assert response.status_code in (404, 405) if ROUTES[route][1] == 405 else 404
+    assert response.status_code == expected
+
+
+# Pages that name no object. A partner without a share gets what the partner with one gets
+# (ROUTES); a worker of another association what a worker gets, on their own files.
+OUTSIDER_PAGES = {
+    "home": 200,
+    "health": 200,
+    "language": 405,
+    "team_list": 403,
+    "team_invite": 403,
+    "team_sessions_end": 403,
+    "security_events": 403,
+    "beneficiaries:person_list": 200,
+    "beneficiaries:person_create": 200,
+    "beneficiaries:duplicates": 405,
+    "beneficiaries:site_list": 200,
+    "beneficiaries:site_create": 200,
+    "beneficiaries:household_create": 200,
+    "accompaniment:board": 403,
+    "accompaniment:transfer": 403,
+    "partners:portal": 403,
+    "partners:organisations": 200,
+    "partners:referrals_sent": 200,
+    "partners:referrals_received": 403,
+}
 
 
 @pytest.mark.parametrize("route", sorted(set(ALL) - set(OBJECT_ROUTES)))
 @pytest.mark.parametrize("persona", ["partner_without_share", "outsider"])
 def test_lists_never_show_a_file_that_was_not_shared_with_them(login_as, files, route, persona):
+    expected = OUTSIDER_PAGES[route] if persona == "outsider" else ROUTES[route][1]
+
     response = login_as(persona).get(url_of(route, files))
 
-    assert response.status_code in (200, 302, 403, 404, 405)
+    assert response.status_code == expected
     assert files["person"].last_name not in response.content.decode()
 
 
@@ -198,7 +255,7 @@ def test_a_withdrawn_consent_closes_the_file_at_once(login_as, files, referent, 
 
     # A referral stays the partner's business; the person behind it is no longer shared.
     if route.startswith("partners:referral_"):
-        assert response.status_code in (200, 404, 405)
+        assert response.status_code == ROUTES[route][1]
         assert files["person"].last_name not in response.content.decode()
     else:
         assert response.status_code == 404
@@ -237,3 +294,336 @@ def test_the_menu_offers_what_the_role_may_open(login_as, persona, shown, hidden
         assert f'href="{reverse(route)}"' in menu
     for route in hidden:
         assert f'href="{reverse(route)}"' not in menu
+
+
+# --- Writes ------------------------------------------------------------------------------------
+# Every route that writes, posted by every persona with a form its page would send: who may
+# write what. A persona refused leaves the database as it was; an allowed one really writes.
+
+PERSONAS = [
+    "anonymous",
+    "referent",
+    "colleague",
+    "coordinator",
+    "manager",
+    "administrator",
+    "partner",
+    "partner_without_share",
+    "outsider",
+]
+OK = "written"  # the POST is saved, then the page redirects (302)
+LOGIN = "login"  # sent to the login page
+
+# route -> what each persona of PERSONAS gets. `referent` follows the person; `outsider` works
+# for another association and may write on its own files (the creations), never on these.
+WRITES = {
+    #                                       anon   ref  coll coord  mgr adm partner w/o outsider
+    "beneficiaries:person_create":         (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, OK),
+    "beneficiaries:person_edit":           (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "beneficiaries:merge":                 (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
+    "beneficiaries:household_create":      (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, OK),
+    "beneficiaries:household_edit":        (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "beneficiaries:site_create":           (LOGIN, OK,  OK,  OK,  403, 403, 403, 403, OK),
+    "beneficiaries:site_edit":             (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:followup_create":       (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:followup_edit":         (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "accompaniment:task_done":             (LOGIN, OK,  404, OK,  404, 404, 404, 404, 404),
+    "accompaniment:goal_create":           (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "accompaniment:goal_edit":             (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "accompaniment:step_create":           (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "accompaniment:step_edit":             (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "accompaniment:transfer":              (LOGIN, 403, 403, OK,  403, 403, 403, 403, 403),
+    "accompaniment:person_exit":           (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
+    "accompaniment:person_reenter":        (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
+    "partners:consents":                   (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
+    "partners:consent_withdraw":           (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
+    "partners:referral_create":            (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "partners:referral_accept":            (LOGIN, 404, 404, 404, 404, 404, OK,  404, 404),
+    "partners:referral_decline":           (LOGIN, 404, 404, 404, 404, 404, OK,  404, 404),
+    "partners:referral_done":              (LOGIN, 404, 404, 404, 404, 404, OK,  404, 404),
+    "partners:referral_cancel":            (LOGIN, OK,  404, OK,  404, 404, 404, 404, 404),
+    "partners:person_documents":           (LOGIN, OK,  OK,  OK,  404, 403, 403, 404, 404),
+    "partners:household_documents":        (LOGIN, OK,  OK,  OK,  404, 403, 404, 404, 404),
+    "partners:document_delete":            (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "team_invite":                         (LOGIN, 403, 403, OK,  403, OK,  403, 403, 403),
+    "team_sessions_end":                   (LOGIN, 403, 403, 403, 403, OK,  403, 403, 403),
+}  # fmt: skip
+
+# Routes that write nothing, whatever is posted to them: pages that only show, searches posted
+# so that names stay out of URLs, the duplicates panel, the language cookie.
+READ_ONLY = {
+    "home",
+    "health",
+    "language",
+    "team_list",
+    "security_events",
+    "beneficiaries:person_list",
+    "beneficiaries:duplicates",
+    "beneficiaries:person_detail",
+    "beneficiaries:person_timeline",
+    "beneficiaries:person_access_log",
+    "beneficiaries:household_detail",
+    "beneficiaries:household_timeline",
+    "beneficiaries:site_list",
+    "beneficiaries:site_detail",
+    "accompaniment:plan",
+    "accompaniment:board",
+    "partners:portal",
+    "partners:organisations",
+    "partners:consent_proof",
+    "partners:person_referrals",
+    "partners:referrals_sent",
+    "partners:referrals_received",
+    "partners:referral_detail",
+    "partners:document_download",
+}
+
+
+def _as_posted(form, **changes) -> dict:
+    """What a form's page sends as it was shown, with the fields a user changed."""
+    shown = {field.name: field.value() for field in form}
+    return {name: value for name, value in shown.items() if value not in (None, "")} | changes
+
+
+def _stored(*kinds: str):
+    """The rows the URL's objects are, as stored (None once deleted)."""
+
+    def read(objects: dict):
+        return [
+            type(objects[kind]).objects.filter(pk=objects[kind].pk).values().first()
+            for kind in kinds
+        ]
+
+    return read
+
+
+def _count(model):
+    return lambda objects: model.objects.count()
+
+
+def _pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("papier.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+TODAY = datetime.date.today().isoformat()
+
+
+@dataclass(frozen=True)
+class Post:
+    target: str | None  # the object the URL names, a key of `world`
+    body: Callable[[dict], dict]  # a form the allowed personas' POST saves
+    changed: Callable[[dict], object]  # what that POST changes, read from the database
+
+
+POSTS = {
+    "beneficiaries:person_create": Post(
+        None,
+        lambda o: _as_posted(
+            PersonForm(user=o["referent"]), first_name="Elena", last_name="Vasile"
+        ),
+        _count(Person),
+    ),
+    "beneficiaries:person_edit": Post(
+        "person",
+        lambda o: _as_posted(
+            PersonForm(instance=o["person"], user=o["coordinator"]), phone="06 12 34 56 78"
+        ),
+        _stored("person"),
+    ),
+    "beneficiaries:merge": Post(
+        "person",
+        lambda o: {
+            "autre": o["duplicate"].pk,
+            "survivor": o["person"].pk,
+            "confirm": "on",
+            **{
+                f"version_{pk}": version
+                for pk, version in Person.objects.filter(
+                    pk__in=[o["person"].pk, o["duplicate"].pk]
+                ).values_list("pk", "version")
+            },
+        },
+        _stored("person", "duplicate"),
+    ),
+    "beneficiaries:household_create": Post(
+        None, lambda o: {"name": "Famille Vasile"}, _count(Household)
+    ),
+    "beneficiaries:household_edit": Post(
+        "household",
+        lambda o: _as_posted(
+            HouseholdForm(instance=o["household"], user=o["referent"]), name="Famille Pop"
+        ),
+        _stored("household"),
+    ),
+    "beneficiaries:site_create": Post(
+        None,
+        lambda o: _as_posted(
+            SiteForm(), name="Terrain du Canal", kind="bidonville", commune=o["site"].commune_id
+        ),
+        _count(Site),
+    ),
+    "beneficiaries:site_edit": Post(
+        "site",
+        lambda o: _as_posted(SiteForm(instance=o["site"]), name="Terrain des Tilleuls"),
+        _stored("site"),
+    ),
+    "accompaniment:followup_create": Post(
+        "person",
+        lambda o: {
+            "date": TODAY,
+            "place": "office",
+            "participants": [o["person"].pk],
+            "note": "Point sur la domiciliation.",
+        },
+        _count(FollowUp),
+    ),
+    "accompaniment:followup_edit": Post(
+        "follow_up",
+        lambda o: _as_posted(FollowUpEditForm(follow_up=o["follow_up"]), note="Corrigé."),
+        _stored("follow_up"),
+    ),
+    "accompaniment:task_done": Post("task", lambda o: {}, _stored("task")),
+    "accompaniment:goal_create": Post(
+        "person",
+        lambda o: {"title": "Logement", "pathway": "housing", "status": "not_started"},
+        _count(Goal),
+    ),
+    "accompaniment:goal_edit": Post(
+        "goal",
+        lambda o: _as_posted(GoalForm(instance=o["goal"]), title="Emploi durable"),
+        _stored("goal"),
+    ),
+    "accompaniment:step_create": Post(
+        "goal", lambda o: {"title": "Lettre de motivation", "who": "La personne"}, _count(Step)
+    ),
+    "accompaniment:step_edit": Post(
+        "step",
+        lambda o: _as_posted(StepForm(instance=o["step"]), title="CV à jour"),
+        _stored("step"),
+    ),
+    "accompaniment:transfer": Post(
+        None,
+        lambda o: {
+            "portee": "personne",
+            "id": o["person"].pk,
+            "vers": o["colleague"].pk,
+            "attendu": 1,
+        },
+        _stored("person"),
+    ),
+    "accompaniment:person_exit": Post(
+        "person", lambda o: {"date": TODAY, "reason": "moved_away"}, _stored("person")
+    ),
+    "accompaniment:person_reenter": Post("exited", lambda o: {"date": TODAY}, _stored("exited")),
+    "partners:consents": Post(
+        "person",
+        lambda o: {
+            "organisation": o["partner_without_share"].organisation_id,
+            "purpose": "Domiciliation",
+            "sections": ["identity"],
+            "given_on": TODAY,
+        },
+        _count(Consent),
+    ),
+    "partners:consent_withdraw": Post("consent", lambda o: {}, _stored("consent")),
+    "partners:referral_create": Post(
+        "person",
+        lambda o: {
+            "organisation": o["partner_without_share"].organisation_id,
+            "pathway": "rights",
+            "reason": "Domiciliation",
+        },
+        _count(Referral),
+    ),
+    "partners:referral_accept": Post("referral", lambda o: {}, _stored("referral")),
+    "partners:referral_decline": Post(
+        "referral", lambda o: {"reason": "Hors de notre secteur."}, _stored("referral")
+    ),
+    "partners:referral_done": Post("referral", lambda o: {}, _stored("referral")),
+    "partners:referral_cancel": Post("referral", lambda o: {}, _stored("referral")),
+    "partners:person_documents": Post(
+        "person", lambda o: {"file": _pdf(), "kind": "caf"}, _count(Document)
+    ),
+    "partners:household_documents": Post(
+        "household", lambda o: {"file": _pdf(), "kind": "housing"}, _count(Document)
+    ),
+    "partners:document_delete": Post("document", lambda o: {}, _stored("document")),
+    "team_invite": Post(
+        None,
+        lambda o: {
+            "email": "nouvelle@test.mia",
+            "first_name": "Ana",
+            "last_name": "Pop",
+            "role": "social_worker",
+            "organisation": o["person"].organisation_id,
+        },
+        _count(User),
+    ),
+    "team_sessions_end": Post(
+        None,
+        lambda o: {"user": o["referent"].pk},
+        lambda o: SecurityEvent.objects.filter(kind=SecurityEventKind.SESSIONS_ENDED).count(),
+    ),
+}
+
+
+def test_every_route_is_either_a_write_of_the_table_or_read_only():
+    assert WRITES.keys() == POSTS.keys()
+    assert sorted(WRITES.keys() & READ_ONLY) == []
+    assert sorted(ROUTES.keys() - WRITES.keys() - READ_ONLY) == []
+    assert sorted((WRITES.keys() | READ_ONLY) - ROUTES.keys()) == []
+
+
+@pytest.fixture
+def world(files, referent, colleague, coordinator, partner_without_share):
+    """`files`, plus a second file of the same person (to merge), a person who left the
+    programme (to re-enter), and the accounts the forms name."""
+    household = files["person"].household
+    duplicate = beneficiaries_services.person_create(
+        by=referent,
+        person=PersonFactory.build(first_name="Stefan", last_name="Ionescu", household=household),
+    )
+    exited = beneficiaries_services.person_create(
+        by=referent, person=PersonFactory.build(household=household)
+    )
+    beneficiaries_services.person_exit(
+        person=exited, on=datetime.date(2025, 6, 1), reason="moved_away", by=referent
+    )
+    return files | {
+        "duplicate": duplicate,
+        "exited": exited,
+        "referent": referent,
+        "colleague": colleague,
+        "coordinator": coordinator,
+        "partner_without_share": partner_without_share,
+    }
+
+
+WRITE_CASES = [
+    pytest.param(route, persona, expected, id=f"{route}-{persona}")
+    for route, cells in WRITES.items()
+    for persona, expected in zip(PERSONAS, cells, strict=True)
+]
+
+
+@pytest.mark.parametrize(("route", "persona", "expected"), WRITE_CASES)
+def test_who_may_write_what(login_as, world, route, persona, expected):
+    post = POSTS[route]
+    client = login_as(persona)
+    url = reverse(route, args=[world[post.target].pk] if post.target else [])
+    before = post.changed(world)
+
+    response = client.post(url, post.body(world))
+
+    after = post.changed(world)
+    if expected == OK:
+        assert response.status_code == 302
+        assert not response["Location"].startswith(reverse("account_login"))
+        assert after != before, "an allowed POST is saved"
+    elif expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+        assert after == before
+    else:
+        assert response.status_code == expected
+        assert after == before
