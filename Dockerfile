@@ -37,4 +37,6 @@ RUN useradd --system --uid 1000 --user-group --home-dir /app --no-create-home mi
 USER mia
 
 EXPOSE 8000
+# gunicorn believes X-Forwarded-Proto only from the addresses in FORWARDED_ALLOW_IPS (loopback
+# when unset); docker-compose.yml's web service names the TLS proxy there.
 CMD ["gunicorn", "mia.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
