@@ -11,6 +11,7 @@ import factory.random
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from pytest_django.plugin import blocking_manager_key
 
 from beneficiaries import services
@@ -37,6 +38,17 @@ def pytest_runtest_teardown(item, nextitem):
         with item.config.stash[blocking_manager_key].unblock():
             communes.load(apps, None)
     return result
+
+
+@pytest.fixture
+def fresh_caches():
+    """allauth counts failed sign-ins per address and IP and remembers used TOTP codes in the
+    cache: tests of signing in start and end with none (`pytestmark = usefixtures(...)`)."""
+    for cache in caches.all():
+        cache.clear()
+    yield
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

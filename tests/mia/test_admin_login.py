@@ -4,7 +4,6 @@ exists; each test runs through both doors."""
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -14,12 +13,7 @@ from tests.mia.factories import PASSWORD
 DOORS = ["account_login", "admin:login"]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # allauth counts failed logins, and remembers used TOTP codes, in the cache.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def credentials(user, password: str) -> dict:

@@ -4,7 +4,6 @@ second factor, and a coordinator's first sign-in where MFA is required."""
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.browser import browser, log_in, phone  # noqa: F401 (fixtures)
@@ -14,12 +13,7 @@ from tests.mia.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # allauth counts failed attempts, and remembers used TOTP codes, in the cache.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def test_the_admin_signs_in_through_the_app_with_the_code(

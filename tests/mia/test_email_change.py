@@ -11,7 +11,6 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from mia import demo
@@ -21,12 +20,7 @@ from tests.mia.factories import PASSWORD, UserFactory
 NEW = "nouvelle.adresse@test.mia"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # allauth's rate limits (password resets, e-mail management) count in the cache.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture

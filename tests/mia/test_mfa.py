@@ -11,7 +11,6 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from cryptography.fernet import Fernet
 from django.apps import apps
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
@@ -24,12 +23,7 @@ ENROLMENT = reverse("mfa_activate_totp")
 BANNER = "La double authentification n'est pas imposée sur cette installation"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    # allauth counts failed attempts, and remembers used TOTP codes, in the cache.
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture

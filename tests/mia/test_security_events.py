@@ -13,7 +13,6 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -27,10 +26,7 @@ LOGIN = reverse("account_login")
 PAGE = reverse("security_events")
 
 
-@pytest.fixture(autouse=True)
-def _rate_limits_forgotten():
-    # allauth counts logins per IP and per address in the cache: every test starts afresh.
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def only_event() -> SecurityEvent:
