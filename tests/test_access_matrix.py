@@ -24,6 +24,7 @@ from mia.models import SecurityEvent, SecurityEventKind, User
 from partners import documents, referrals, services
 from partners.models import Consent, Document, Referral
 from tests.beneficiaries.factories import PersonFactory
+from tests.conftest import PERSONAS
 
 # route -> (object in the URL, status for a partner the person's file is shared with).
 # Shared sections: identity, employment, documents. None: the URL names no object.
@@ -300,17 +301,6 @@ def test_the_menu_offers_what_the_role_may_open(login_as, persona, shown, hidden
 # Every route that writes, posted by every persona with a form its page would send: who may
 # write what. A persona refused leaves the database as it was; an allowed one really writes.
 
-PERSONAS = [
-    "anonymous",
-    "referent",
-    "colleague",
-    "coordinator",
-    "manager",
-    "administrator",
-    "partner",
-    "partner_without_share",
-    "outsider",
-]
 OK = "written"  # the POST is saved, then the page redirects (302)
 LOGIN = "login"  # sent to the login page
 
