@@ -40,25 +40,27 @@ install:
 	fi
 	"$$uv" sync --frozen
 
-# Chromium (Playwright journeys), pdftoppm (rendering the Préfecture PDF in tests) and GNU
-# gettext (the test that the English catalogue has every string).
+# Chromium (Playwright journeys), pdftoppm (rendering the Préfecture PDF in tests), GNU
+# gettext (the test that the English catalogue has every string) and redis-server (the tests
+# of faults run and stop a Redis of their own, tests/redis_server.py).
 system-packages:
-	@if [ -x /usr/bin/chromium ] && command -v pdftoppm >/dev/null && command -v xgettext >/dev/null; then exit 0; fi
+	@if [ -x /usr/bin/chromium ] && command -v pdftoppm >/dev/null && command -v xgettext >/dev/null \
+		&& command -v redis-server >/dev/null; then exit 0; fi
 	if ! command -v apt-get >/dev/null; then
-		echo "The tests need Chromium at /usr/bin/chromium and poppler's pdftoppm; install them." >&2
+		echo "The tests need Chromium at /usr/bin/chromium, poppler's pdftoppm, gettext and redis-server; install them." >&2
 		exit 1
 	fi
 	if [ "$$(id -u)" = 0 ]; then sudo=""
 	elif command -v sudo >/dev/null; then sudo="sudo"
 	else
-		echo "Installing chromium, poppler-utils and gettext needs root: run 'apt-get install chromium poppler-utils gettext' as root." >&2
+		echo "Installing chromium, poppler-utils, gettext and redis-server needs root: run 'apt-get install chromium poppler-utils gettext redis-server' as root." >&2
 		exit 1
 	fi
-	echo "==> Installing chromium, poppler-utils and gettext"
+	echo "==> Installing chromium, poppler-utils, gettext and redis-server"
 	# Waits for another apt/dpkg run instead of failing on its lock.
 	$$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
 	DEBIAN_FRONTEND=noninteractive $$sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-		--no-install-recommends chromium poppler-utils gettext
+		--no-install-recommends chromium poppler-utils gettext redis-server
 
 run: install
 	@$(PY) manage.py migrate --noinput

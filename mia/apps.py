@@ -8,9 +8,10 @@ class MiaConfig(AppConfig):
 
     def ready(self) -> None:
         # Each app registers its own demo step (see mia.demo): organisations and accounts first.
-        from mia import audit, demo, mfa, security, sessions
+        from mia import audit, cache, demo, mfa, security, sessions
 
         audit.connect()
+        cache.connect(self)
         mfa.connect()
         security.connect()
         sessions.connect()

@@ -1,5 +1,8 @@
 """Health check for docker-compose, the load balancer and monitoring: does the database answer,
-and can tasks reach the broker? It names no host, URL or version, since anyone may call it."""
+and can tasks reach the broker? It names no host, URL or version, since anyone may call it.
+
+"status" is "ok", "degraded" (the broker is unreachable: pages and signing in work, background
+tasks wait for it) or "error" (the database does not answer)."""
 
 import redis
 from django.conf import settings
@@ -42,11 +45,17 @@ def broker_status() -> str:
 def health(request: HttpRequest) -> JsonResponse:
     database = "ok" if database_ok() else "error"
     broker = broker_status()
-    healthy = database == "ok" and broker != "unreachable"
-    # Only the database decides the HTTP status: without a broker the pages still work (PDFs
-    # wait), so taking the web container out of service would make things worse.
+    if database != "ok":
+        status = "error"
+    elif broker == "unreachable":
+        status = "degraded"
+    else:
+        status = "ok"
+    # Only the database decides the HTTP status: without a broker the pages and signing in
+    # still work (the cache is in the database), so taking the web container out of service
+    # would make things worse. Monitoring alerts on "degraded".
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "database": database, "broker": broker},
+        {"status": status, "database": database, "broker": broker},
         status=200 if database == "ok" else 503,
         json_dumps_params={"ensure_ascii": False},
     )

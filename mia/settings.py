@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mia.headers.NoStoreMiddleware",
+    # Issue 14 (helper H): a NUL in the path or parameters is a 400, before any query.
+    "mia.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,7 +104,11 @@ TEMPLATES = [
 # Database: SQLite on a laptop, PostgreSQL as soon as DATABASE_URL is set.
 DATABASE_URL = env_url("DATABASE_URL", schemes=("postgres", "postgresql", "sqlite"))
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept a minute between requests; one the server dropped meanwhile (restart,
+    # failover, idle timeout) is checked before reuse and replaced, instead of failing a request.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's default (4) prices an index lookup as if it read a spinning disk; on SSDs
         # or a database held in memory, 1.1 is closer, and it keeps the planner on indexes for
@@ -116,20 +122,35 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis: Celery broker, result backend and cache. Without it, tasks run in process.
+# Redis: Celery broker and task results. Without it, tasks run in process.
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+
+# --- Faults of the services (issue 14): cache, Celery redelivery ---
+# The cache holds allauth's counts of sign-in and reset attempts and the TOTP codes already used.
+# It lives in the database, which signing in needs anyway, so that Redis down neither stops
+# sign-in nor lifts the limits. Its table is made by migrate (mia.cache). A cull forgets live
+# counts: room for far more keys than five minutes of attempts from many addresses leave.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mia_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process dies (killed, out of memory) goes back to the queue instead of failing
+# for good. The messages of a worker killed whole stay unacknowledged in Redis, which hands them
+# to a worker again after the visibility timeout: a few minutes above the longest task (the
+# purges take seconds to minutes). A task may thus run twice: each has one effect (STYLE.md).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+MIA_TASK_VISIBILITY_TIMEOUT = env_int("MIA_TASK_VISIBILITY_TIMEOUT", 15 * 60, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": MIA_TASK_VISIBILITY_TIMEOUT}
+# --- end of the faults block ---
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -27,13 +27,28 @@ def pytest_configure(config):
     factory.random.reseed_random("mia-tests")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` need a database server (to drop its connections): run on
+    PostgreSQL, as CI runs the suite; on SQLite they are deselected, and counted as such."""
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    deselected = [item for item in items if item.get_closest_marker("postgresql")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends with a flush of every table, which also empties the reference
-    data that migrations load (communes). Load it again, once every fixture is torn down."""
+    data that migrations load (communes). Load it again, once every fixture is torn down;
+    after the last test the test database is gone already (and the settings name the real one)."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    if (marker and marker.kwargs.get("transaction")) or "transactional_db" in item.fixturenames:
+    transactional = (marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in item.fixturenames
+    )
+    if transactional and nextitem is not None:
         communes = importlib.import_module("beneficiaries.migrations.0003_communes")
         with item.config.stash[blocking_manager_key].unblock():
             communes.load(apps, None)
@@ -41,9 +56,10 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
-def fresh_caches():
+def fresh_caches(db):
     """allauth counts failed sign-ins per address and IP and remembers used TOTP codes in the
-    cache: tests of signing in start and end with none (`pytestmark = usefixtures(...)`)."""
+    cache: tests of signing in start and end with none (`pytestmark = usefixtures(...)`). The
+    cache is a table of the test database (mia.cache) that a transactional test's flush keeps."""
     for cache in caches.all():
         cache.clear()
     yield

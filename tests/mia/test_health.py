@@ -54,7 +54,7 @@ def test_health_reports_unreachable_broker_but_stays_up(client, settings):
     response = client.get(reverse("health"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "error", "database": "ok", "broker": "unreachable"}
+    assert response.json() == {"status": "degraded", "database": "ok", "broker": "unreachable"}
     assert b"s3cr3t" not in response.content
 
 

@@ -10,7 +10,6 @@ import time
 import pytest
 from allauth.usersessions.models import UserSession
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -27,10 +26,8 @@ from tests.mia.factories import PASSWORD
 LOGIN = reverse("account_login")
 
 
-@pytest.fixture(autouse=True)
-def _rate_limits_forgotten():
-    # allauth counts logins per IP in the cache: every test signs in afresh.
-    cache.clear()
+# allauth counts logins per IP in the cache: every test signs in afresh.
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def sign_in(user) -> Client:
