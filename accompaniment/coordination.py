@@ -29,6 +29,7 @@ from beneficiaries.models import Enrolment, Household, Person, PersonStatus, Sit
 from mia import audit, permissions
 from mia.links import object_url
 from mia.models import Organisation
+from mia.params import int_or_none
 from mia.permissions import access
 from mia.text import sort_key
 
@@ -263,10 +264,10 @@ def transfer(request: HttpRequest) -> HttpResponse:
     """Assign or transfer one person, a household, a site or a whole caseload: a GET shows what
     would move, the POST of that preview moves it."""
     data = request.POST if request.method == "POST" else request.GET
-    scope, pk = data.get("portee", ""), data.get("id", "")
-    if scope not in SCOPES or not pk.isdigit():
+    scope, pk = data.get("portee", ""), int_or_none(data.get("id"))
+    if scope not in SCOPES or pk is None:
         raise Http404
-    subject, people = _transfer_scope(request.user, scope, int(pk))
+    subject, people = _transfer_scope(request.user, scope, pk)
     bound = request.method == "POST" or "vers" in data
     form = TransferForm(
         data if bound else None, user=request.user, initial={"portee": scope, "id": pk}
@@ -307,7 +308,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
     )
     count = moving_count if target else figures["total"]
     # The people listed, and the person or household the transfer names in its title.
-    named = [int(pk)]
+    named = [pk]
     audit.record_list(
         request,
         Person,

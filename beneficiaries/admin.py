@@ -10,10 +10,10 @@ from beneficiaries.models import (
     SitePopulation,
 )
 from mia import audit, permissions
-from mia.admin import RoleAdmin
+from mia.admin import CheckedAdmin, RoleAdmin
 
 
-class OrganisationScopedAdmin(admin.ModelAdmin):
+class OrganisationScopedAdmin(CheckedAdmin):
     """An administrator sees the rows of their own organisation only, as on every other page
     (visible_to). Files are read-only here: their writes go through beneficiaries.services,
     which keep the histories (referents, places, periods in the programme)."""

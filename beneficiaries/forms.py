@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +102,8 @@ class PersonForm(VersionedForm, forms.ModelForm):
         born = cleaned.get("birth_date")
         if born and born > timezone.localdate():
             self.add_error("birth_date", _("La date de naissance est dans le futur."))
+        elif born and born.year < 1900:
+            self.add_error("birth_date", _("Date de naissance invraisemblable."))
         if born and cleaned.get("birth_year") and cleaned["birth_year"] != born.year:
             self.add_error("birth_year", _("L'année ne correspond pas à la date de naissance."))
         return cleaned
@@ -156,6 +159,12 @@ class SiteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = Commune.objects.order_by("name")
+        # The bounds of the site_*_range constraints, said on the field rather than by the
+        # constraint's name.
+        for name, bound in (("latitude", 90), ("longitude", 180)):
+            field = self.fields[name]
+            field.validators += [MinValueValidator(-bound), MaxValueValidator(bound)]
+            field.widget.attrs.update(min=-bound, max=bound)
 
 
 # The people list's referent filter value for people nobody follows (the board links to it).

@@ -3,11 +3,12 @@ import functools
 import operator
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, StrIndex
 from django.db.models.lookups import GreaterThan, LessThan
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import sharing
@@ -234,7 +235,8 @@ class Household(models.Model):
         related_name="households",
         verbose_name=_("lieu de vie actuel"),
     )
-    search_text = models.CharField(max_length=200, editable=False, default="")
+    # Folded name (mia.text.fold), unbounded as Person.search_text is.
+    search_text = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -497,8 +499,10 @@ class Person(models.Model):
     )
     # Folded copy of every spelling, for accent-insensitive search (see mia.text.fold), and
     # their sound keys, for spellings that differ by transliteration (mia.text.sound_keys).
-    search_text = models.CharField(max_length=600, editable=False, default="")
-    name_keys = models.CharField(max_length=600, editable=False, default="")
+    # Text, not a bounded varchar: folding lengthens names (щ gives "sht", ㎯ six letters), so
+    # any bound would refuse names within their fields' limits. The trigram indexes apply alike.
+    search_text = models.TextField(editable=False, default="")
+    name_keys = models.TextField(editable=False, default="")
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
@@ -635,6 +639,17 @@ class Person(models.Model):
         # Runs before constraint validation, so a full date always carries its year.
         if self.birth_date:
             self.birth_year = self.birth_date.year
+        # The exit is not on the form that edits the entry: this, not the constraint's
+        # validation, which a form skips for a field it does not show, keeps them in order.
+        if self.exited_on and self.entered_on and self.entered_on > self.exited_on:
+            raise ValidationError(
+                {
+                    "entered_on": _(
+                        "L'entrée dans le programme ne peut pas suivre la sortie (le %(date)s)."
+                    )
+                    % {"date": formats.date_format(self.exited_on, "d/m/Y")}
+                }
+            )
 
     @property
     def status(self) -> str:

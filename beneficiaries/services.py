@@ -33,7 +33,10 @@ def referent_assign(
     on = on or timezone.localdate()
     if (referent.pk if referent else None) == person.referent_id:
         return None
-    ReferentAssignment.objects.filter(person=person, ended_on__isnull=True).update(ended_on=on)
+    # An assignment dated after `on` (an entry recorded ahead) ends the day it starts.
+    ReferentAssignment.objects.filter(person=person, ended_on__isnull=True).update(
+        ended_on=Greatest(Value(on), F("started_on"))
+    )
     person.referent = referent
     person.save(update_fields=["referent", "updated_at"])
     if referent is None:
@@ -74,7 +77,10 @@ def household_move(
         ended_on__isnull=True
     ).exists() == (site is not None):
         return
-    HouseholdStay.objects.filter(household=household, ended_on__isnull=True).update(ended_on=on)
+    # A stay dated after `on` (a household opened with an entry ahead) ends the day it starts.
+    HouseholdStay.objects.filter(household=household, ended_on__isnull=True).update(
+        ended_on=Greatest(Value(on), F("started_on"))
+    )
     if site is not None:
         HouseholdStay.objects.create(household=household, site=site, started_on=on)
     household.site = site

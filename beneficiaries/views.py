@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFil
 from beneficiaries.models import Household, Pathway, Person, Relationship, Site
 from mia import audit, permissions
 from mia.concurrency import ConflictError
+from mia.params import int_or_404, int_or_none
 from mia.permissions import access
 
 
@@ -114,9 +115,9 @@ def _shared_person_detail(request: HttpRequest, person: Person) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     household = None
     if household_id := request.GET.get("menage", "").strip():
-        if not household_id.isdigit():
-            raise Http404
-        household = get_object_or_404(Household.objects.visible_to(request.user), pk=household_id)
+        household = get_object_or_404(
+            Household.objects.visible_to(request.user), pk=int_or_404(household_id)
+        )
         if not permissions.can_edit_household(request.user, household):
             raise PermissionDenied
     form = PersonForm(request.POST or None, user=request.user, household=household)
@@ -350,10 +351,8 @@ def _timeline(request: HttpRequest, *, person_ids, context: dict) -> HttpRespons
     pathway = request.GET.get("parcours", "")
     if pathway not in Pathway.values:
         pathway = ""
-    try:
-        shown = min(max(int(request.GET.get("nombre", TIMELINE_PAGE)), 1), TIMELINE_MAX)
-    except ValueError:
-        shown = TIMELINE_PAGE
+    shown = int_or_none(request.GET.get("nombre"))
+    shown = TIMELINE_PAGE if shown is None else min(max(shown, 1), TIMELINE_MAX)
     entries = timeline.entries(
         user=request.user, person_ids=person_ids, pathway=pathway, limit=shown + 1
     )

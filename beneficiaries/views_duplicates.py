@@ -15,6 +15,7 @@ from beneficiaries import services
 from beneficiaries.duplicates import likely_duplicates, person_relations, with_related_counts
 from beneficiaries.models import Person, Sex
 from mia import audit, permissions
+from mia.params import int_or_404
 from mia.permissions import access
 
 SEARCH_RESULTS = 20
@@ -119,18 +120,19 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _merge_preview(request: HttpRequest, people, *, pk: int, other_id: str) -> HttpResponse:
-    if not other_id.isdigit() or int(other_id) == pk:
+    other_pk = int_or_404(other_id)
+    if other_pk == pk:
         raise Http404
     # Both files and the rows each holds, in one query.
     found = {
         person.pk: person
         for person in with_related_counts(
-            people.filter(pk__in=[pk, int(other_id)]).select_related("household__site", "referent")
+            people.filter(pk__in=[pk, other_pk]).select_related("household__site", "referent")
         )
     }
     if len(found) != 2:
         raise Http404
-    pair = [found[pk], found[int(other_id)]]
+    pair = [found[pk], found[other_pk]]
     form = MergeForm(request.POST or None, pair=pair)
     if request.method == "POST" and form.is_valid():
         survivor = found[form.cleaned_data["survivor"]]

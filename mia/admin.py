@@ -1,9 +1,12 @@
+from allauth.account.admin import EmailAddressAdmin as BaseEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,7 +22,28 @@ admin.site.unregister(Authenticator)
 admin.site.unregister(UserSession)
 
 
-class RoleAdmin(admin.ModelAdmin):
+class CheckedAdmin(admin.ModelAdmin):
+    """The base of every admin page of MIA (tests/mia/test_admin_tampering.py checks it).
+    Django filters an action's rows by the ids posted as they are: an id that is not one (1.5,
+    5,000 digits) made the database lookup raise, a 500. Here it is refused with a message."""
+
+    def response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            self.message_user(
+                request,
+                _("La sélection envoyée n'est pas valide : cochez de nouveau les lignes voulues."),
+                messages.WARNING,
+            )
+            # None: the changelist answers as when nothing is selected, by showing itself again.
+            return None
+        return super().response_action(request, queryset)
+
+
+class RoleAdmin(CheckedAdmin):
     """The admin answers to the administrator role (mia.permissions), not to Django's per-model
     permissions: an administrator manages users, organisations and reference lists."""
 
@@ -170,7 +194,7 @@ class UserAdmin(RoleAdmin, BaseUserAdmin):
         return super().user_change_password(request, id, form_url)
 
 
-class InstanceAdmin(admin.ModelAdmin):
+class InstanceAdmin(CheckedAdmin):
     """Read-only, for the instance's superuser, who may delete a row (a lost second factor)."""
 
     def has_module_permission(self, request):
@@ -213,3 +237,12 @@ class UserSessionAdmin(InstanceAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting the row would leave the session itself open.
         return False
+
+
+# allauth's own admin of e-mail addresses, for the superuser, on the same base as ours.
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(CheckedAdmin, BaseEmailAddressAdmin):
+    pass

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 from mia import permissions, services, sessions
 from mia.forms import InvitationForm
 from mia.models import SecurityEvent, User
+from mia.params import int_or_404
 from mia.permissions import access, public
 
 
@@ -36,9 +37,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def team_sessions_end(request: HttpRequest) -> HttpResponse:
     """Signs an account of the administrator's organisation out of every device now."""
-    pk = request.POST.get("user", "")
-    if not pk.isdigit():
-        raise Http404
+    pk = int_or_404(request.POST.get("user"))
     member = get_object_or_404(permissions.team_members(request.user), pk=pk)
     ended = sessions.sessions_end(user=member, by=request.user)
     messages.success(
