@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -8,6 +10,7 @@ from accompaniment.models import Goal, Place, Step
 from beneficiaries.forms import DATE_INPUT
 from beneficiaries.models import Pathway, Person
 from mia.concurrency import VersionedForm
+from mia.params import int_or_none
 
 
 class PresentMembers(forms.CheckboxSelectMultiple):
@@ -29,6 +32,18 @@ class PresentMembers(forms.CheckboxSelectMultiple):
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Ids only: Django guards `pk = n` against numbers beyond the column's range, not
+        # `pk IN (...)`, which SQLite's driver refuses with an OverflowError (a 500).
+        for pk in value:
+            if int_or_none(str(pk)) is None:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj: Person) -> str:
         if obj.relationship:
             return f"{obj.first_name} {obj.last_name} ({obj.get_relationship_display()})"
@@ -70,6 +85,15 @@ class FollowUpForm(forms.Form):
         help_text=_("Facultatif : elle devient une tâche à votre nom."),
     )
     next_step_due = forms.DateField(label=_("Pour le"), required=False, widget=DATE_INPUT)
+    # One per form shown (a callable initial): posted again, the form is recognised and saves
+    # nothing more. Kept in the browser's draft (static/js/draft.js). Optional, so that a page
+    # opened before the token existed still saves.
+    token = forms.UUIDField(
+        initial=uuid.uuid4,
+        required=False,
+        error_messages={"invalid": _("Ce formulaire n'est plus valable : rechargez la page.")},
+        widget=forms.HiddenInput(attrs={"data-draft-keep": ""}),
+    )
 
     def __init__(self, *args, person: Person, present: list[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,6 +160,8 @@ class FollowUpEditForm(FollowUpForm):
         )
         del self.fields["next_step"]
         del self.fields["next_step_due"]
+        # A correction changes one row, however often it is posted.
+        del self.fields["token"]
 
 
 class GoalForm(VersionedForm, forms.ModelForm):

@@ -53,6 +53,9 @@ class FollowUp(models.Model):
         _("parcours abordés"), max_length=200, choices=Pathway.choices, blank=True, default=list
     )
     note = models.TextField(_("note"), max_length=4000, blank=True)
+    # The one-time token of the form that created it: the same form posted again (a resend on
+    # a poor network, a double tap) finds this row instead of adding one. None before issue 14.
+    token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -65,6 +68,10 @@ class FollowUp(models.Model):
         indexes = [
             models.Index(fields=["person", "date"]),
             models.Index(fields=["organisation", "date"]),
+        ]
+        constraints = [
+            # Two copies of one post at the same instant: the database keeps one.
+            models.UniqueConstraint(fields=["token"], name="followup_token_unique")
         ]
 
     def __str__(self) -> str:

@@ -2,10 +2,11 @@
 personnalisé and its history. Views, the demo loader and later imports all call these."""
 
 import datetime
+import uuid
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, DateField, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -47,7 +48,8 @@ def _check_codes(follow_up: FollowUp) -> None:
     CodeListField.validate, which raises a non-existent models.ValidationError."""
     if not set(follow_up.pathways) <= set(Pathway.values):
         raise ValidationError(_("Parcours inconnu."))
-    follow_up.full_clean(exclude=["organisation", "person", "author", "pathways"])
+    # The token's uniqueness is the database's to check, at the instant of the write.
+    follow_up.full_clean(exclude=["organisation", "person", "author", "pathways", "token"])
 
 
 def _raise_last_contact(person_ids: list[int], date: datetime.date) -> None:
@@ -72,6 +74,15 @@ def _recompute_last_contact(person_ids: Iterable[int]) -> None:
     Person.objects.filter(pk__in=set(person_ids)).update(last_contact_on=Subquery(latest))
 
 
+def _saved_with(token: uuid.UUID, *, person: Person, by) -> FollowUp | None:
+    """The follow-up a form with this token already created, if any."""
+    saved = FollowUp.objects.filter(token=token).first()
+    if saved and (saved.person_id, saved.author_id) != (person.pk, by.pk):
+        # A token is one form shown to one user about one person: this post was tampered with.
+        raise ValidationError(_("Ce formulaire a déjà été envoyé. Rechargez la page."))
+    return saved
+
+
 @transaction.atomic
 def follow_up_create(
     *,
@@ -84,9 +95,15 @@ def follow_up_create(
     participants: Iterable[Person],
     next_step: str | None = None,
     next_step_due: datetime.date | None = None,
+    token: uuid.UUID | None = None,
 ) -> FollowUp:
     """Record an entretien with `person` (and the household members present), bring their
-    last contact date forward, and turn the next step, if any, into a task of the author."""
+    last contact date forward, and turn the next step, if any, into a task of the author.
+
+    `token` is the one-time token of the form: the same form posted again, even at the same
+    instant, writes nothing and returns the follow-up it already created."""
+    if token is not None and (saved := _saved_with(token, person=person, by=by)):
+        return saved
     _check_date(date)
     present = _participants(person, participants)
     if next_step and next_step_due is None:
@@ -99,9 +116,17 @@ def follow_up_create(
         place=place,
         pathways=list(pathways),
         note=note,
+        token=token,
     )
     _check_codes(follow_up)
-    follow_up.save()
+    try:
+        # A savepoint: when the other copy of the post won, the transaction stays usable.
+        with transaction.atomic():
+            follow_up.save()
+    except IntegrityError:
+        if token is None or not (saved := _saved_with(token, person=person, by=by)):
+            raise
+        return saved
     follow_up.participants.set(present)
     _raise_last_contact([p.pk for p in present], date)
     if next_step:

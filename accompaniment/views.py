@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,21 +21,12 @@ from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, T
 from beneficiaries.models import Pathway, Person, Site, SiteStatus
 from mia import audit, permissions
 from mia.concurrency import ConflictError
+from mia.params import next_url
 from mia.permissions import access
 
 # Each list of "my week" shows this many rows at most: a week's work, not an archive.
 MY_WEEK_LIMIT = 20
 PLAN_HISTORY_LIMIT = 100
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Where to go back after a form: the page it was opened from, if it is one of ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _end_of_week(today: datetime.date) -> datetime.date:
@@ -163,6 +153,8 @@ def _draft_key(person: Person) -> str:
 def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
     form = FollowUpForm(request.POST or None, person=person)
+    # Read before the save: a bad `next` must never fail a follow-up already stored.
+    done_url = next_url(request, reverse("beneficiaries:person_detail", args=[person.pk]))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -176,6 +168,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
                 participants=data["participants"],
                 next_step=data["next_step"] or None,
                 next_step_due=data["next_step_due"],
+                token=data["token"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -187,8 +180,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             # The tag tells the next page which browser draft the server now holds.
             messages.success(request, message, extra_tags=f"draft:{_draft_key(person)}")
-            default = reverse("beneficiaries:person_detail", args=[person.pk])
-            return redirect(_next_url(request, default))
+            return redirect(done_url)
     audit.record_read(request, person, section="followup")
     return render(
         request,
@@ -197,7 +189,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "person": person,
             "draft_key": _draft_key(person),
-            "next": _next_url(request, ""),
+            "next": next_url(request, ""),
         },
     )
 
@@ -250,6 +242,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.visible_to(request.user).select_related("person"), pk=pk)
     if not permissions.can_complete_task(request.user, task):
         raise Http404
+    done_url = next_url(request, reverse("home"))
     services.task_done(task=task, by=request.user)
     if request.htmx:
         return render(
@@ -258,7 +251,7 @@ def task_done(request: HttpRequest, pk: int) -> HttpResponse:
             {"task": task, "today": timezone.localdate(), "home_url": reverse("home")},
         )
     messages.success(request, _("La tâche est faite."))
-    return redirect(_next_url(request, reverse("home")))
+    return redirect(done_url)
 
 
 # --- Projet personnalisé -----------------------------------------------------------------------

@@ -42,9 +42,13 @@
     if (name && name.indexOf(PREFIX) === 0) read(name);
   }
 
+  // Hidden inputs are left out (the CSRF token must stay the page's own), except the form's
+  // one-time token (data-draft-keep): a draft sent again keeps it, so that the server knows
+  // it already saved this follow-up when only its answer was lost.
   function fields() {
     return Array.prototype.filter.call(form.elements, function (element) {
-      return element.name && !element.disabled && element.type !== "hidden" &&
+      var hidden = element.type === "hidden" && !element.hasAttribute("data-draft-keep");
+      return element.name && !element.disabled && !hidden &&
         element.type !== "submit" && element.type !== "button";
     });
   }
@@ -80,6 +84,10 @@
 
   var notice = document.querySelector("[data-draft-notice]");
   var draft = read(key);
+  // This page's own token, put back if the draft is discarded: a new follow-up then.
+  var kept = Array.prototype.map.call(form.querySelectorAll("[data-draft-keep]"), function (el) {
+    return { element: el, value: el.value };
+  });
   // A form sent back with errors already shows what was typed last: keep it.
   if (draft && !form.hasAttribute("data-draft-bound")) {
     restore(draft.values);
@@ -89,6 +97,10 @@
     notice.querySelector("[data-draft-discard]").addEventListener("click", function () {
       store.removeItem(key);
       form.reset();
+      // reset() leaves a hidden input's value as set by the script.
+      kept.forEach(function (item) {
+        item.element.value = item.value;
+      });
       notice.hidden = true;
       var first = fields()[0];
       if (first) first.focus();

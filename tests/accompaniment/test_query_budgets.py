@@ -2,6 +2,7 @@
 N+1 would show. Every budget names its queries (the first two of each page: session, user)."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -90,12 +91,14 @@ def test_follow_up_saved_with_every_member_present(login_as, caseload, django_as
         "note": "Réunion de famille",
         "next_step": "Rappeler",
         "next_step_due": TODAY.isoformat(),
+        "token": str(uuid.uuid4()),
     }
     # + person, members posted (validation); then in one transaction (savepoint and release):
-    #   follow-up, participants already linked, participants linked, last contact of all
-    #   (one UPDATE), task; the success message.
+    #   a follow-up of this form's token (a resend finds it), the follow-up (in a savepoint and
+    #   release of its own: two copies at once), participants already linked, participants
+    #   linked, last contact of all (one UPDATE), task; the success message.
     # + audit entries of the follow-up, of its participants and of the task (mia.audit); with
     #   the participants audited, Django reads once more which are already linked.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(18):
         response = client.post(reverse("accompaniment:followup_create", args=[person.pk]), data)
     assert response.status_code == 302
