@@ -5,6 +5,7 @@
 that will receive a share, `partner_without_share` to one that will not; `outsider` is a social
 worker of another association on the same instance."""
 
+import datetime
 import importlib
 
 import factory.random
@@ -12,10 +13,15 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from pytest_django.plugin import blocking_manager_key
 
+from accompaniment.models import FollowUp, Goal, Step, Task
 from beneficiaries import services
 from mia.models import OrganisationKind, Role
+from partners import documents, referrals
+from partners import services as partner_services
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteFactory
 from tests.mia.factories import OrganisationFactory, UserFactory
 
@@ -143,6 +149,62 @@ def person(association, household, referent):
             first_name="Ștefan", last_name="Ionescu", household=household, relationship="head"
         ),
     )
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+@pytest.fixture
+def files(settings, tmp_path, person, site, referent, partner):
+    """`person`'s file, shared with `partner`'s organisation (identity, employment, documents,
+    with a proof of consent) and holding one row of every kind a URL can point to: the objects
+    of the access matrix, the fuzz test and the audit walk (tests/mia/test_audit_reads.py)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    today = timezone.localdate()
+    consent = partner_services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Accompagnement vers l'emploi",
+        sections=["identity", "employment", "documents"],
+        given_on=datetime.date(2026, 1, 5),
+        proof=_pdf("preuve.pdf"),
+        by=referent,
+    )
+    follow_up = FollowUp.objects.create(
+        organisation=person.organisation, person=person, author=referent, place="office"
+    )
+    follow_up.participants.set([person])
+    goal = Goal.objects.create(
+        organisation=person.organisation, person=person, pathway="employment", title="Emploi"
+    )
+    return {
+        "person": person,
+        "household": person.household,
+        "site": site,
+        "consent": consent,
+        "follow_up": follow_up,
+        "task": Task.objects.create(
+            organisation=person.organisation,
+            person=person,
+            title="Appeler",
+            due_on=today,
+            assigned_to=referent,
+        ),
+        "goal": goal,
+        "step": Step.objects.create(goal=goal, title="CV", due_on=today),
+        "referral": referrals.referral_create(
+            person=person,
+            organisation=partner.organisation,
+            pathway="employment",
+            reason="Inscription",
+            by=referent,
+            base_url="http://testserver/",
+        ),
+        "document": documents.document_add(
+            upload=_pdf("papier.pdf"), kind="other", by=referent, person=person
+        ),
+    }
 
 
 PERSONAS = [

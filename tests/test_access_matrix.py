@@ -16,12 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accompaniment.forms import FollowUpEditForm, GoalForm, StepForm
-from accompaniment.models import FollowUp, Goal, Step, Task
+from accompaniment.models import FollowUp, Goal, Step
 from beneficiaries import services as beneficiaries_services
 from beneficiaries.forms import HouseholdForm, PersonForm, SiteForm
 from beneficiaries.models import Household, Person, Site
 from mia.models import SecurityEvent, SecurityEventKind, User
-from partners import documents, referrals, services
+from partners import services
 from partners.models import Consent, Document, Referral
 from tests.beneficiaries.factories import PersonFactory
 from tests.conftest import PERSONAS
@@ -108,54 +108,6 @@ def test_every_route_has_a_row_in_the_matrix():
 
     assert sorted(routes - ROUTES.keys()) == []
     assert sorted(ROUTES.keys() - routes) == []
-
-
-@pytest.fixture
-def files(settings, tmp_path, person, site, referent, partner):
-    """`person`'s file, shared with `partner`'s organisation (identity, employment, documents)
-    and holding one row of every kind a URL can point to."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    consent = services.consent_record(
-        person=person,
-        organisation=partner.organisation,
-        purpose="Accompagnement vers l'emploi",
-        sections=["identity", "employment", "documents"],
-        given_on=datetime.date(2026, 1, 5),
-        by=referent,
-    )
-    follow_up = FollowUp.objects.create(
-        organisation=person.organisation, person=person, author=referent, place="office"
-    )
-    follow_up.participants.set([person])
-    goal = Goal.objects.create(
-        organisation=person.organisation, person=person, pathway="employment", title="Emploi"
-    )
-    pdf = SimpleUploadedFile("papier.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
-    return {
-        "person": person,
-        "household": person.household,
-        "site": site,
-        "consent": consent,
-        "follow_up": follow_up,
-        "task": Task.objects.create(
-            organisation=person.organisation,
-            person=person,
-            title="Appeler",
-            due_on=datetime.date(2026, 12, 1),
-            assigned_to=referent,
-        ),
-        "goal": goal,
-        "step": Step.objects.create(goal=goal, title="CV"),
-        "referral": referrals.referral_create(
-            person=person,
-            organisation=partner.organisation,
-            pathway="employment",
-            reason="Inscription",
-            by=referent,
-            base_url="http://testserver/",
-        ),
-        "document": documents.document_add(upload=pdf, kind="other", by=referent, person=person),
-    }
 
 
 def url_of(route: str, objects: dict) -> str:

@@ -44,7 +44,6 @@ from tests.test_access_matrix import (
     READ_ONLY,
     ROUTES,
     WRITES,
-    files,  # noqa: F401 (fixture)
     world,  # noqa: F401 (fixture)
 )
 

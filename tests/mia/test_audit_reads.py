@@ -17,12 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accompaniment.models import FollowUp, Goal, Step, Task
 from beneficiaries import services as beneficiaries_services
 from beneficiaries.models import ExitReason
 from mia import audit
 from mia.models import AuditEntry
-from partners import documents, referrals, services
+from partners import documents, services
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory
 
 TODAY = timezone.localdate()
@@ -34,27 +33,10 @@ def _pdf(name: str) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def files(settings, tmp_path, person, household, site, referent, partner):
-    """`person` (Ionescu), followed by `referent`, shared with `partner`'s organisation, with
-    one row of every kind a URL names; `other`, a likely duplicate of them in another
-    household; `left`, a member of their household who left the programme."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    consent = services.consent_record(
-        person=person,
-        organisation=partner.organisation,
-        purpose="Accompagnement vers l'emploi",
-        sections=["identity", "employment", "documents"],
-        given_on=datetime.date(2026, 1, 5),
-        proof=_pdf("preuve.pdf"),
-        by=referent,
-    )
-    follow_up = FollowUp.objects.create(
-        organisation=person.organisation, person=person, author=referent, place="office"
-    )
-    follow_up.participants.set([person])
-    goal = Goal.objects.create(
-        organisation=person.organisation, person=person, pathway="employment", title="Emploi"
-    )
+def files(files, household, site, referent):
+    """The shared file of tests/conftest.py (`person`, Ionescu, followed by `referent`, shared
+    with `partner`'s organisation), and two more people: `other`, a likely duplicate of them in
+    another household; `left`, a member of their household who left the programme."""
     other_household = beneficiaries_services.household_create(
         by=referent, household=HouseholdFactory.build(name="Famille Ionescu-Radu", site=site)
     )
@@ -69,35 +51,7 @@ def files(settings, tmp_path, person, household, site, referent, partner):
         person=PersonFactory.build(first_name="Maria", last_name="Dumitru", household=household),
     )
     beneficiaries_services.person_exit(person=left, on=TODAY, reason=ExitReason.OTHER, by=referent)
-    return {
-        "person": person,
-        "household": household,
-        "site": site,
-        "other": other,
-        "left": left,
-        "consent": consent,
-        "follow_up": follow_up,
-        "task": Task.objects.create(
-            organisation=person.organisation,
-            person=person,
-            title="Appeler",
-            due_on=TODAY,
-            assigned_to=referent,
-        ),
-        "goal": goal,
-        "step": Step.objects.create(goal=goal, title="CV", due_on=TODAY),
-        "referral": referrals.referral_create(
-            person=person,
-            organisation=partner.organisation,
-            pathway="employment",
-            reason="Inscription",
-            by=referent,
-            base_url="http://testserver/",
-        ),
-        "document": documents.document_add(
-            upload=_pdf("papier.pdf"), kind="other", by=referent, person=person
-        ),
-    }
+    return {**files, "other": other, "left": left}
 
 
 @dataclass(frozen=True)
