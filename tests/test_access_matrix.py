@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from accompaniment.forms import FollowUpEditForm, GoalForm, StepForm
 from accompaniment.models import FollowUp, Goal, Step
@@ -25,6 +25,7 @@ from partners import services
 from partners.models import Consent, Document, Referral
 from tests.beneficiaries.factories import PersonFactory
 from tests.conftest import PERSONAS
+from tests.routes import route_names
 
 # route -> (object in the URL, status for a partner the person's file is shared with).
 # Shared sections: identity, employment, documents. None: the URL names no object.
@@ -93,14 +94,7 @@ THIRD_PARTY = ("admin:", "account_", "mfa_", "socialaccount_", "usersessions_")
 
 
 def project_routes() -> set[str]:
-    def walk(resolver, namespace=None):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                yield from walk(entry, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and entry.name:
-                yield f"{namespace}:{entry.name}" if namespace else entry.name
-
-    return {name for name in walk(get_resolver()) if not name.startswith(THIRD_PARTY)}
+    return {name for name in route_names() if not name.startswith(THIRD_PARTY)}
 
 
 def test_every_route_has_a_row_in_the_matrix():

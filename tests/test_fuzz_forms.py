@@ -28,7 +28,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import HealthCheck, event, given, note
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -37,6 +37,7 @@ from hypothesis.control import currently_in_test_context
 
 from mia.models import AuditAction, AuditEntry, SecurityEvent, SecurityEventKind
 from tests.mia.factories import PASSWORD
+from tests.routes import route_names
 from tests.test_access_matrix import (
     OK,
     PERSONAS,
@@ -421,21 +422,8 @@ def _writer(route: str) -> str:
 FUZZED = {route: _writer(route) for route in WRITES} | READERS | SIGN_IN_FORMS
 
 
-def every_route() -> set[str]:
-    """The name of every URL of the project, third-party ones included."""
-
-    def walk(resolver, namespace=None):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                yield from walk(entry, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and entry.name:
-                yield f"{namespace}:{entry.name}" if namespace else entry.name
-
-    return set(walk(get_resolver()))
-
-
 def test_every_route_is_fuzzed_or_excluded_with_a_reason():
-    routes = every_route()
+    routes = route_names()
     excluded = {route for route in routes if route.startswith(tuple(EXCLUDED))} - FUZZED.keys()
 
     assert sorted(routes - FUZZED.keys() - excluded) == []

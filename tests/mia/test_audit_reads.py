@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries import services as beneficiaries_services
@@ -23,6 +23,7 @@ from mia import audit
 from mia.models import AuditEntry
 from partners import documents, services
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory
+from tests.routes import route_names
 
 TODAY = timezone.localdate()
 NAMES = ("Ionescu", "Dumitru")
@@ -212,17 +213,6 @@ ADMIN_PAGES = {
 }
 
 
-def project_routes() -> set[str]:
-    def walk(resolver, namespace=None):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                yield from walk(entry, entry.namespace or namespace)
-            elif isinstance(entry, URLPattern) and entry.name:
-                yield f"{namespace}:{entry.name}" if namespace else entry.name
-
-    return set(walk(get_resolver()))
-
-
 def admin_prefixes() -> dict[str, str]:
     return {
         f"admin:{model._meta.app_label}_{model._meta.model_name}_": model._meta.label
@@ -231,7 +221,7 @@ def admin_prefixes() -> dict[str, str]:
 
 
 def test_every_route_says_whether_it_shows_people():
-    routes = {name for name in project_routes() if not name.startswith(("admin:", *ACCOUNT_PAGES))}
+    routes = {name for name in route_names() if not name.startswith(("admin:", *ACCOUNT_PAGES))}
 
     assert sorted(routes - SHOWS_PEOPLE.keys() - SHOWS_NO_PERSON.keys()) == []
     assert sorted((SHOWS_PEOPLE.keys() | SHOWS_NO_PERSON.keys()) - routes) == []
@@ -243,7 +233,7 @@ def test_every_admin_page_says_whether_it_shows_people():
     registered = set(prefixes.values())
     pages = {
         name.removeprefix("admin:")
-        for name in project_routes()
+        for name in route_names()
         if name.startswith("admin:") and not name.startswith(tuple(prefixes))
     }
 
