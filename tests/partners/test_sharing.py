@@ -29,7 +29,7 @@ def test_partner_sees_the_shared_file_and_only_it(login_as, consent, person, not
     other = client.get(reverse("beneficiaries:person_detail", args=[not_shared.pk]))
 
     assert [row["person"] for row in portal.context["rows"]] == [person]
-    assert "Maria" not in portal.content.decode()
+    assert "Ionescu" not in portal.content.decode()
     assert [str(label) for label in portal.context["rows"][0]["sections"]] == [
         "Identité et contact",
         "Emploi",
