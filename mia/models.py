@@ -102,6 +102,9 @@ class User(AbstractUser):
     )
     role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    # Unread notices (accompaniment.Notice), kept here so that the bell on every page costs
+    # no query: request.user is loaded anyway. Changed only by accompaniment.notices.
+    unread_notices = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

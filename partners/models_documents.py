@@ -22,7 +22,15 @@ class DocumentKind(models.TextChoices):
     HEALTH_COVER = "health_cover", _("Couverture santé")
     SCHOOL = "school", _("Scolarité")
     HOUSING = "housing", _("Hébergement et logement")
-    OTHER = "other", _("Autre")
+    CV = "cv", _("CV")
+    DOMICILIATION = "domiciliation", _("Attestation de domiciliation")
+    TAX_NOTICE = "tax_notice", _("Avis d'imposition")
+    RIB = "rib", _("RIB (relevé d'identité bancaire)")
+    EMPLOYMENT_CONTRACT = "employment_contract", _("Contrat de travail")
+    PAYSLIP = "payslip", _("Bulletin de salaire")
+    CSS = "css", _("Attestation Complémentaire santé solidaire (CSS)")
+    NAVIGO = "navigo", _("Attestation Navigo (solidarité transport)")
+    OTHER = "other", _("Autre (préciser)")
 
 
 def document_path(instance: "Document", filename: str) -> str:
@@ -75,6 +83,8 @@ class Document(models.Model):
         verbose_name=_("ménage"),
     )
     kind = models.CharField(_("type de document"), max_length=20, choices=DocumentKind.choices)
+    # For "other": what the paper is, in the worker's words ("Attestation d'hébergement").
+    title = models.CharField(_("intitulé"), max_length=120, blank=True, db_default="")
     dated_on = models.DateField(_("date du document"), null=True, blank=True)
     file = models.FileField(_("fichier"), upload_to=document_path, max_length=200)
     # Of the name the file had on the phone, only its checked type is kept.

@@ -85,6 +85,13 @@ class Referral(models.Model):
     answered_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
     decline_reason = models.TextField(_("motif du refus"), max_length=2000, blank=True)
     done_on = models.DateField(_("réalisée le"), null=True, blank=True)
+    # The partner's answer beyond its status: a date they give the person, and a comment.
+    partner_appointment_at = models.DateTimeField(
+        _("rendez-vous proposé par le partenaire"), null=True, blank=True
+    )
+    partner_comment = models.TextField(
+        _("réponse du partenaire"), max_length=2000, blank=True, db_default=""
+    )
 
     objects = ReferralQuerySet.as_manager()
 

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pytest_django.plugin import blocking_manager_key
 
-from accompaniment.models import FollowUp, Goal, Step, Task
+from accompaniment.models import Appointment, FollowUp, Goal, Notice, Step, Task
 from beneficiaries import services
 from mia.models import OrganisationKind, Role
 from partners import documents, referrals
@@ -204,6 +204,19 @@ def files(settings, tmp_path, person, site, referent, partner):
         "document": documents.document_add(
             upload=_pdf("papier.pdf"), kind="other", by=referent, person=person
         ),
+        "appointment": Appointment.objects.create(
+            organisation=person.organisation,
+            person=person,
+            worker=referent,
+            date=today + datetime.timedelta(days=1),
+            time=datetime.time(10, 0),
+            place="partner",
+            address="1 rue de la Mairie, 93200 Saint-Denis",
+            contact="Accueil du CCAS",
+            to_bring=["identity", "domiciliation"],
+            created_by=referent,
+        ),
+        "notice": Notice.objects.create(user=referent, kind="transfer", person=person),
     }
 
 
