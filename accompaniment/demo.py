@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
+from accompaniment.models import (
+    Appointment,
+    AppointmentPlace,
+    FollowUp,
+    Goal,
+    GoalStatus,
+    PlanChange,
+    Step,
+    Task,
+    ToBring,
+)
 from beneficiaries.models import Pathway, Person
 from mia.demo import DemoContext, insert_rows, next_id, reset_sequences
 
@@ -317,6 +327,32 @@ GOAL_FIELDS = (
 )  # fmt: skip
 STEP_FIELDS = ("id", "goal_id", "title", "who", "due_on", "done_on", "created_at", "updated_at")
 CHANGE_FIELDS = ("goal_id", "step_id_value", "action", "changes", "by_id", "at")
+APPOINTMENT_FIELDS = (
+    "organisation_id", "person_id", "worker_id", "date", "time", "duration_minutes", "place",
+    "address", "contact", "pathway", "purpose", "to_bring", "status", "created_by_id",
+    "created_at", "updated_at",
+)  # fmt: skip
+# Share of the people followed who have a rendez-vous booked in the coming three weeks; the
+# named workers always have some today and this week.
+APPOINTMENT_SHARE = 0.05
+# Offices people are sent to (invented addresses), with whom to ask for and what to bring.
+OFFICES = [
+    (AppointmentPlace.PARTNER, Pathway.RIGHTS,
+     "Antenne CAF, 12 rue de la République, 93200 Saint-Denis",
+     "Accueil CAF, guichet social", ["identity", "domiciliation", "caf", "rib"]),
+    (AppointmentPlace.PARTNER, Pathway.RIGHTS, "CCAS, 4 place de la Mairie, 92000 Nanterre",
+     "Service domiciliation", ["identity", "domiciliation"]),
+    (AppointmentPlace.PARTNER, Pathway.EMPLOYMENT,
+     "France Travail, 30 avenue Jean-Jaurès, 94200 Ivry-sur-Seine",
+     "Conseillère à l'accueil", ["identity", "residence_permit", "cv"]),
+    (AppointmentPlace.PARTNER, Pathway.HEALTH, "CPAM, 8 boulevard Gallieni, 93000 Bobigny",
+     "Accueil, ticket « droits santé »", ["identity", "domiciliation", "health_card"]),
+    (AppointmentPlace.SCHOOL, Pathway.SCHOOLING,
+     "École élémentaire, 15 rue des Écoles, 93300 Aubervilliers",
+     "La directrice", ["family_book", "domiciliation", "school"]),
+    (AppointmentPlace.OFFICE, Pathway.EMPLOYMENT, "", "", ["cv", "payslips"]),
+]  # fmt: skip
+APPOINTMENT_HOURS = [(9, 0), (9, 30), (10, 0), (10, 30), (11, 0), (14, 0), (14, 30), (15, 30)]
 
 
 @dataclass
@@ -377,6 +413,11 @@ class _Builder:
             context.users[email].pk: ["overdue", "overdue", "due", "due", "due"]
             for email in NAMED_WORKERS
         }
+        # Days from today of the rendez-vous every named worker finds in their week.
+        self.forced_appointments = {
+            context.users[email].pk: [0, 0, 1, 3, 9] for email in NAMED_WORKERS
+        }
+        self.appointments: list[tuple] = []
         self.counts = {"entretiens": 0, "présences": 0, "tâches": 0}
         self.follow_ups: list[tuple] = []
         self.participants: list[tuple] = []
@@ -410,7 +451,10 @@ class _Builder:
         for members in households:
             for member in members:
                 self.add_reminder(member)
+                self.add_appointment(member)
         self.flush()
+        insert_rows(Appointment, APPOINTMENT_FIELDS, self.appointments)
+        self.counts["rendez-vous"] = len(self.appointments)
         reset_sequences(FollowUp)
         self.set_last_contacts()
         self.add_plans(households)
@@ -599,6 +643,29 @@ class _Builder:
         created = due - datetime.timedelta(days=rng.randint(7, 30))
         pathway = self.weighted(ADULT_PATHWAYS)
         self.add_task(person, pathway, due, None, referent, referent, None, created)
+
+    def add_appointment(self, member: _Member) -> None:
+        """A rendez-vous booked in the coming weeks, at the association or at a partner's."""
+        person = member.person
+        if person.exited_on or not person.referent_id or not member.adult:
+            return
+        rng = self.rng
+        worker = person.referent_id
+        if forced := self.forced_appointments.get(worker):
+            days = forced.pop()
+        elif rng.random() < APPOINTMENT_SHARE:
+            days = rng.randint(0, 21)
+        else:
+            return
+        place, pathway, address, contact, to_bring = rng.choice(OFFICES)
+        hour, minute = rng.choice(APPOINTMENT_HOURS)
+        booked = self.moment(self.today - datetime.timedelta(days=rng.randint(1, 14)))
+        self.appointments.append(
+            (person.organisation_id, person.pk, worker, self.today + datetime.timedelta(days=days),
+             datetime.time(hour, minute), 60, place, address, contact, pathway, "",
+             [code for code in to_bring if code in ToBring.values], "planned", worker, booked,
+             booked)
+        )  # fmt: skip
 
     def flush(self) -> None:
         insert_rows(FollowUp, FOLLOW_UP_FIELDS, self.follow_ups)

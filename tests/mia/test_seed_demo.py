@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Q
 
-from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
+from accompaniment.models import Appointment, FollowUp, Goal, GoalStatus, PlanChange, Step, Task
 from beneficiaries.models import (
     Enrolment,
     Household,
@@ -222,6 +222,19 @@ def test_the_referents_week_is_never_empty(seeded):
     # Every task of a person who left is closed: nobody's week shows them.
     assert not Task.objects.filter(done_on=None, person__exited_on__isnull=False).exists()
     assert Task.objects.exclude(done_on=None).exists()
+
+
+def test_the_referents_week_holds_appointments_of_their_own_people(seeded):
+    worker = User.objects.get(email="travailleur@demo.mia")
+    mine = Appointment.objects.filter(worker=worker, status="planned")
+
+    assert mine.filter(date=TODAY).count() >= 2
+    assert mine.filter(date__gt=TODAY, date__lte=TODAY + datetime.timedelta(days=3)).exists()
+    # Booked for people of the worker's own caseload, adults still followed, never in the past.
+    assert not mine.exclude(person__referent=worker).exists()
+    assert not Appointment.objects.filter(person__exited_on__isnull=False).exists()
+    assert not Appointment.objects.filter(date__lt=TODAY).exists()
+    assert Appointment.objects.exclude(to_bring=[]).exists()
 
 
 def test_one_large_household_has_a_long_history(seeded):
