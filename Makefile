@@ -21,7 +21,7 @@ help:
 	@echo "make quality  ruff, djlint and the migrations check, as CI runs them"
 	@echo "make fix      reformat Python and templates, apply safe lint fixes"
 	@echo "make bench    page benchmarks (bench/pages.py)"
-	@echo "make messages update the English catalogue (locale/en) after a change of French strings"
+	@echo "make messages update the catalogues (locale/en; the slip's in locale/ro, locale/bg) after a change of French strings"
 
 # Builds .venv from uv.lock with the dev group, for run and test alike: syncing without it would
 # uninstall the test tools each time one switches between the two.
@@ -146,6 +146,20 @@ bench: install
 
 # French strings are the message ids; locale/en/LC_MESSAGES/django.po gets the new ones (to
 # translate, see README), loses the unused ones, and is compiled to the .mo Django reads.
+# Romanian and Bulgarian hold the appointment slip's strings only (context "fiche", see
+# accompaniment/appointments.py): extracted like the others, then filtered back to those.
 messages: install
 	@$(PY) manage.py makemessages -l en --no-obsolete --ignore=tests --ignore=bench
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py makemessages -l ro -l bg --no-obsolete --ignore=tests --ignore=bench
+	for lang in ro bg; do
+		po="locale/$$lang/LC_MESSAGES/django.po"
+		msggrep --msgctxt --regexp='^fiche$$' "$$po" --output-file="$$po.fiche"
+		mv "$$po.fiche" "$$po"
+	done
+	# French is the source language: its catalogue only gives Django the French plural rule
+	# ("0 personne", "1 personne", "2 personnes"); each entry is its own message id (msgen), made
+	# afresh each time so that no entry is ever matched to a stale one.
+	rm -f locale/fr/LC_MESSAGES/django.po
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=tests --ignore=bench
+	msgen --force-po locale/fr/LC_MESSAGES/django.po --output-file=locale/fr/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages -l en -l fr -l ro -l bg --ignore=.venv
