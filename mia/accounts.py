@@ -1,7 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
-from mia import security
+from mia import permissions, security
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,3 +19,13 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             security.locked_out(request, credentials=credentials)
             raise
+
+    def get_login_redirect_url(self, request) -> str:
+        # Where each role works; allauth follows an explicit `next` before asking here.
+        user = request.user
+        if permissions.reads_shared_files(user):
+            return reverse("partners:referrals_received")
+        if permissions.reads_caseload_board(user) and permissions.assigns_referents(user):
+            return reverse("accompaniment:board")
+        # A social worker's week and caseload, a manager's figures: the home page.
+        return reverse("home")

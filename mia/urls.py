@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from accompaniment.views import home
+from accompaniment.week import home
 from mia import views
 from mia.health import health
 

@@ -1,8 +1,8 @@
-"""My week on the home page: what is due by Sunday or late, and who has not been seen."""
+"""My week on the home page: what is due by Sunday or late, and who has not been seen
+(accompaniment/week.py; the sections, appointments and covers: test_week.py)."""
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +23,12 @@ def _week(client):
     return response.context["week"], response.content.decode()
 
 
+def _rows(week, kind):
+    """Rows of one kind, today and late first, then the rest of the week."""
+    rows = [*week.today.rows, *week.week.rows]
+    return [row.task if kind == "task" else row for row in rows if row.kind == kind]
+
+
 def test_my_tasks_due_this_week_or_late(login_as, referent, colleague, person):
     late = TaskFactory(
         person=person, assigned_to=referent, title="Relancer la CAF", due_on=TODAY - 3 * DAY
@@ -34,7 +40,8 @@ def test_my_tasks_due_this_week_or_late(login_as, referent, colleague, person):
 
     week, html = _week(login_as("referent"))
 
-    assert week["tasks"] == [late, sunday]
+    # Today first, then what is late; on a Sunday the "Sunday" task is today's.
+    assert sorted(_rows(week, "task"), key=lambda task: task.pk) == [late, sunday]
     assert "Relancer la CAF" in html and "en retard" in html
     assert "Semaine prochaine" not in html and "Pas à moi" not in html
     assert reverse("accompaniment:task_done", args=[late.pk]) in html
@@ -53,7 +60,7 @@ def test_steps_due_in_my_caseload(login_as, referent, colleague, person, associa
 
     week, html = _week(login_as("referent"))
 
-    assert week["steps"] == [due]
+    assert [row.title for row in _rows(week, "step")] == [due.title]
     assert "Déposer la demande de CSS" in html
     assert reverse("accompaniment:plan", args=[person.pk]) in html
     for hidden in ["Étape faite", "Plus tard", "Sans date", "Objectif abandonné", "collègue"]:
@@ -75,16 +82,16 @@ def test_people_not_seen_for_the_organisation_delay(login_as, referent, person, 
 
     week, html = _week(client)
 
-    assert week["weeks"] == 4
-    assert [p.pk for p in week["not_seen"]] == [person.pk, five_weeks.pk], "never seen first"
-    assert "Sans entretien depuis 4 semaines" in html
-    assert "jamais rencontré·e" in html
+    assert [p.pk for p in week.not_seen] == [person.pk, five_weeks.pk], "never seen first"
+    assert week.not_seen_count == 2
+    assert "Sans entretien depuis 4 semaines ou jamais rencontrées." in html
+    assert "jamais" in html
     assert reverse("accompaniment:followup_create", args=[five_weeks.pk]) in html
 
     referent.organisation.follow_up_alert_weeks = 8
     referent.organisation.save()
     week, _html = _week(client)
-    assert [p.pk for p in week["not_seen"]] == [person.pk]
+    assert [p.pk for p in week.not_seen] == [person.pk]
 
 
 def test_caseload_rows_lead_to_a_follow_up_in_one_tap(login_as, person):
@@ -92,6 +99,7 @@ def test_caseload_rows_lead_to_a_follow_up_in_one_tap(login_as, person):
 
     link = reverse("accompaniment:followup_create", args=[person.pk]) + "?next=/"
     assert f'href="{link}"' in html
+    assert html.count(f'href="{link}"') == 2, "in the caseload and among the people to see again"
 
 
 def test_filter_of_people_to_see_again(login_as, referent, person, household):
@@ -102,16 +110,23 @@ def test_filter_of_people_to_see_again(login_as, referent, person, household):
 
     response = login_as("referent").get(reverse("home"), {"a_revoir": "1"})
 
-    assert [p.pk for p in response.context["page"]] == [person.pk]
+    assert [p.pk for p in response.context["caseload"]["page"]] == [person.pk]
     assert "1 personne à revoir" in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["manager", "partner"])
-def test_no_week_for_those_without_caseload(login_as, persona, person):
-    response = login_as(persona).get(reverse("home"))
+def test_no_week_for_a_manager(login_as, person):
+    response = login_as("manager").get(reverse("home"))
 
-    assert response.context["week"] is None
+    assert response.context["week"] is None and response.context["caseload"] is None
     assert "Ma semaine" not in response.content.decode()
+    assert "Ionescu" not in response.content.decode()
+
+
+def test_a_partner_is_sent_to_the_referrals_to_handle(login_as, person):
+    response = login_as("partner").get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("partners:referrals_received")
 
 
 def test_ticking_a_task_off_from_my_week(login_as, referent, person):
@@ -124,13 +139,13 @@ def test_ticking_a_task_off_from_my_week(login_as, referent, person):
 
     assert fragment.status_code == 200
     html = fragment.content.decode()
-    assert html.lstrip().startswith('<li class="week-item done"')
+    assert html.lstrip().startswith('<li class="week-item week-row kind-task done"')
     assert f'id="tache-{task.pk}"' in html and "Fait" in html
     assert "<form" not in html, "nothing left to tick"
     task.refresh_from_db()
     assert task.done_on == TODAY
     week, _html = _week(client)
-    assert week["tasks"] == []
+    assert _rows(week, "task") == []
 
 
 def test_ticking_off_without_htmx_goes_back(login_as, referent, person):
