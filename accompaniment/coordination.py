@@ -1,238 +1,34 @@
-"""Coordinators' pages: the caseload board, transfers, entries and exits of the programme."""
+"""Coordinators' pages: transfers, entries and exits of the programme (the caseload board is
+in accompaniment/board.py)."""
 
 import datetime
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from accompaniment import covers as cover_services
+from accompaniment import transfers
 from accompaniment.forms_coordination import (
     SCOPES,
+    CoverForm,
     PersonExitForm,
     PersonReenterForm,
+    TransferConfirmForm,
     TransferForm,
 )
-from accompaniment.models import Task
+from accompaniment.models import Transfer
 from beneficiaries import services
-from beneficiaries.forms import UNASSIGNED
-from beneficiaries.models import Enrolment, Household, Person, PersonStatus, Site
+from beneficiaries.models import Enrolment, Household, Person, Site
 from mia import audit, permissions
-from mia.links import object_url
-from mia.models import Organisation
 from mia.params import int_or_none
 from mia.permissions import access
-from mia.text import sort_key
-
-# --- Caseload board ------------------------------------------------------------------------------
-
-
-@dataclass
-class Tally:
-    """One line of the board: a worker, a site, or a total."""
-
-    label: str
-    pk: int | None = None
-    people: int = 0
-    not_seen: int = 0
-    # None on the line of people without referent: tasks are counted per assignee.
-    overdue: int | None = 0
-    households: int = 0
-    commune: str = ""
-    sort_key: str = ""
-    # Follows people but may no longer hold a caseload (account closed, role changed).
-    former: bool = False
-    # Links, built here once: hundreds of {% url %} tags would cost more than the queries.
-    url: str = ""
-    transfer_url: str = ""
-
-
-def _display_name(first: str, last: str, email: str) -> str:
-    return f"{first} {last}".strip() or email
-
-
-def _name_key(first: str, last: str, email: str) -> str:
-    """Workers by last name, accents aside, as every list of people."""
-    return sort_key(f"{last} {first}") or email
-
-
-# The board's two views: one line per worker (the default) or per site.
-BY_WORKER, BY_SITE = "referents", "lieux"
-
-
-@access(permissions.reads_caseload_board)
-def board(request: HttpRequest) -> HttpResponse:
-    """Per worker, or per site: active people, households, people not seen for the
-    organisation's alert period, overdue tasks; and who has no referent.
-
-    Each view is two grouped queries, whatever the number of people: the active people
-    grouped by referent (or site), read from an index that holds every column they need
-    (Person.Meta.indexes), and their overdue tasks grouped the same way. Nothing reads the
-    follow-ups: Person.last_contact_on says when someone was last seen."""
-    user = request.user
-    view = BY_SITE if request.GET.get("vue") == BY_SITE else BY_WORKER
-    today = timezone.localdate()
-    weeks = (
-        Organisation.objects.filter(pk=user.organisation_id)
-        .values_list("follow_up_alert_weeks", flat=True)
-        .first()
-    ) or 0
-    since = today - datetime.timedelta(weeks=weeks)
-    people = Person.objects.visible_to(user).active().order_by()
-    counts = {
-        "people": Count("pk"),
-        "not_seen": Count(
-            "pk", filter=Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=since)
-        ),
-        # A household lives on one site but its members may have different referents.
-        "households": Count("household", distinct=True),
-        "unassigned": Count("pk", filter=Q(referent__isnull=True)),
-    }
-    # Tasks of people still followed, done by nobody yet, due before today.
-    overdue = (
-        Task.objects.visible_to(user)
-        .filter(done_on__isnull=True, due_on__lt=today, person__exited_on__isnull=True)
-        .order_by()
-    )
-    totals = Tally(_("Total"))
-    if view == BY_WORKER:
-        groups = people.values_list("referent_id").annotate(**counts)
-        tasks = overdue.values_list("assigned_to_id").annotate(count=Count("pk"))
-        rows = _worker_rows(user)
-    else:
-        groups = people.values_list("household__site_id").annotate(**counts)
-        tasks = overdue.values_list("person__household__site_id").annotate(count=Count("pk"))
-        rows = {}
-    unassigned = 0
-    for pk, count, not_seen, households, without_referent in groups:
-        row = rows.get(pk)
-        if row is None:
-            # A site; in the workers' view, an account that follows people but is no longer
-            # a possible referent; in both, the line of people without referent or site.
-            row = rows[pk] = Tally("", pk=pk, former=view == BY_WORKER and pk is not None)
-        row.people, row.not_seen, row.households = count, not_seen, households
-        totals.people += count
-        totals.not_seen += not_seen
-        unassigned += without_referent
-    for pk, count in tasks:
-        totals.overdue += count
-        # A task assigned to nobody, or to someone who follows nobody, counts in the total
-        # only; a task of someone without a known site counts on that line.
-        if pk in rows and (pk is not None or view == BY_SITE):
-            rows[pk].overdue += count
-
-    unassigned_url = (
-        reverse("beneficiaries:person_list")
-        + "?"
-        + urlencode({"referent": UNASSIGNED, "status": PersonStatus.ACTIVE})
-    )
-    context = {
-        "view": view,
-        "totals": totals,
-        "unassigned": unassigned,
-        "weeks": weeks,
-        "unassigned_url": unassigned_url,
-    }
-    if view == BY_WORKER:
-        _name_former_workers(user, rows)
-        workers = sorted(
-            (row for pk, row in rows.items() if pk is not None),
-            key=lambda row: (row.sort_key, row.pk),
-        )
-        # The people nobody follows close the table, with no tasks of their own to count.
-        without_referent = rows.get(None) or Tally("")
-        without_referent.label, without_referent.url = _("Sans référent·e"), unassigned_url
-        without_referent.overdue = None
-        context |= {
-            "heading": _("Par référent·e"),
-            "first_column": _("Référent·e"),
-            "workers": workers,
-            "without_referent": without_referent,
-            "rows": [*workers, without_referent],
-        }
-    else:
-        site_page = _site_page(user, request.GET.get("page"), rows)
-        context |= {
-            "heading": _("Par lieu de vie"),
-            "first_column": _("Lieu de vie"),
-            "site_page": site_page,
-            "rows": site_page,
-        }
-    return render(request, "accompaniment/board.html", context)
-
-
-def _link_workers(rows) -> None:
-    """Each worker's active caseload in the people list, and the transfer of all of it."""
-    people_url = reverse("beneficiaries:person_list")
-    transfer_url = reverse("accompaniment:transfer")
-    for row in rows:
-        row.url = f"{people_url}?referent={row.pk}&status={PersonStatus.ACTIVE}"
-        row.transfer_url = f"{transfer_url}?portee=referent&id={row.pk}"
-
-
-def _worker_rows(user) -> dict[int, Tally]:
-    """Everyone who may hold a caseload, with or without people yet."""
-    rows = {}
-    for pk, first, last, email in permissions.possible_referents(user).values_list(
-        "pk", "first_name", "last_name", "email"
-    ):
-        rows[pk] = Tally(
-            _display_name(first, last, email), pk=pk, sort_key=_name_key(first, last, email)
-        )
-    _link_workers(rows.values())
-    return rows
-
-
-def _name_former_workers(user, rows: dict[int | None, Tally]) -> None:
-    """People still followed by an account that can no longer follow anyone: name it, so that
-    the coordinator hands its caseload over."""
-    former = {pk: row for pk, row in rows.items() if row.former}
-    if not former:
-        return
-    for pk, first, last, email in (
-        permissions.team_members(user)
-        .filter(pk__in=former)
-        .values_list("pk", "first_name", "last_name", "email")
-    ):
-        row = former[pk]
-        row.label, row.sort_key = _display_name(first, last, email), _name_key(first, last, email)
-    for pk, row in former.items():
-        row.label = row.label or _("Compte n° %(pk)d") % {"pk": pk}
-        row.sort_key = row.sort_key or row.label
-    _link_workers(former.values())
-
-
-def _site_page(user, number: str | None, rows: dict[int | None, Tally]):
-    """Sites with people followed, by name a page at a time (hundreds at national scale); the
-    line of people with no known site comes last."""
-    # Every site of the organisation, rather than a list of hundreds of ids to look up.
-    for pk, name, commune in Site.objects.visible_to(user).values_list(
-        "pk", "name", "commune__name"
-    ):
-        if pk in rows:
-            rows[pk].label, rows[pk].commune, rows[pk].sort_key = name, commune, sort_key(name)
-    if None in rows:
-        rows[None].label = _("Sans lieu de vie connu")
-    page = Paginator(
-        sorted(rows.values(), key=lambda row: (row.pk is None, row.sort_key, row.pk or 0)),
-        settings.MIA_PAGE_SIZE,
-    ).get_page(number)
-    transfer_url = reverse("accompaniment:transfer")
-    for row in page:
-        if row.pk is not None:
-            row.url = object_url("beneficiaries:site_detail", row.pk)
-            row.transfer_url = f"{transfer_url}?portee=site&id={row.pk}"
-    return page
-
 
 # --- Transfers -----------------------------------------------------------------------------------
 
@@ -259,10 +55,20 @@ def _transfer_scope(user, scope: str, pk: int) -> tuple[str, Person]:
     return _("Portefeuille de %(name)s") % {"name": worker}, people.filter(referent=worker)
 
 
+# The scope of the page's links, as a Transfer records it.
+TRANSFER_SCOPES = {
+    "personne": Transfer.Scope.PERSON,
+    "menage": Transfer.Scope.HOUSEHOLD,
+    "site": Transfer.Scope.SITE,
+    "referent": Transfer.Scope.REFERENT,
+}
+
+
 @access(permissions.assigns_referents)
 def transfer(request: HttpRequest) -> HttpResponse:
-    """Assign or transfer one person, a household, a site or a whole caseload: a GET shows what
-    would move, the POST of that preview moves it."""
+    """Assign or transfer one person, a household, a site or a whole caseload, with the open
+    tasks and future appointments their referent held: a GET shows what would move, the POST
+    of that preview (with a reason and a date) moves it (accompaniment.transfers)."""
     data = request.POST if request.method == "POST" else request.GET
     scope, pk = data.get("portee", ""), int_or_none(data.get("id"))
     if scope not in SCOPES or pk is None:
@@ -272,17 +78,24 @@ def transfer(request: HttpRequest) -> HttpResponse:
     form = TransferForm(
         data if bound else None, user=request.user, initial={"portee": scope, "id": pk}
     )
+    confirm = TransferConfirmForm(request.POST if request.method == "POST" else None)
     target = form.cleaned_data["vers"] if form.is_bound and form.is_valid() else None
     figures = people.aggregate(
         total=Count("pk"), already=Count("pk", filter=Q(referent_id=target or 0))
     )
     moving_count = figures["total"] - figures["already"]
-    if request.method == "POST" and target is not None:
+    if request.method == "POST" and target is not None and confirm.is_valid():
         if form.cleaned_data["attendu"] == moving_count and moving_count:
             with_target = permissions.possible_referents(request.user).get(pk=target)
-            moved = services.caseload_transfer(
-                persons=people, to_referent=with_target, by=request.user
+            done = transfers.transfer_work(
+                people=people,
+                to_referent=with_target,
+                reason=confirm.cleaned_data["motif"],
+                on=confirm.cleaned_data["le"],
+                scope=TRANSFER_SCOPES[scope],
+                by=request.user,
             )
+            moved = done.people.count()
             messages.success(
                 request,
                 ngettext(
@@ -290,7 +103,9 @@ def transfer(request: HttpRequest) -> HttpResponse:
                     "%(count)d personnes sont désormais suivies par %(name)s.",
                     moved,
                 )
-                % {"count": moved, "name": with_target},
+                % {"count": moved, "name": with_target}
+                + " "
+                + _work_moved(done.tasks_moved, done.appointments_moved),
             )
             return redirect("accompaniment:board")
         form.add_error(
@@ -307,6 +122,10 @@ def transfer(request: HttpRequest) -> HttpResponse:
         ]
     )
     count = moving_count if target else figures["total"]
+    today = timezone.localdate()
+    # The work that goes with them: held by their referent of now (accompaniment.transfers).
+    tasks = transfers.open_tasks(shown).count() if count else 0
+    appointments = transfers.future_appointments(shown, today=today).count() if count else 0
     # The people listed, and the person or household the transfer names in its title.
     named = [pk]
     audit.record_list(
@@ -321,6 +140,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
         "accompaniment/transfer.html",
         {
             "form": form,
+            "confirm": confirm,
             "scope": scope,
             "pk": pk,
             "subject": subject,
@@ -329,10 +149,89 @@ def transfer(request: HttpRequest) -> HttpResponse:
             "total": figures["total"],
             "already": figures["already"],
             "count": count,
+            "tasks": tasks,
+            "appointments": appointments,
+            "work_moved": _work_moved(tasks, appointments),
             "listed": listed,
             "others": count - len(listed),
         },
     )
+
+
+def _work_moved(tasks: int, appointments: int) -> str:
+    """What goes with the people: "2 tâches ouvertes et 1 rendez-vous à venir…", or none."""
+    if not tasks and not appointments:
+        return _("Aucune tâche ouverte ni rendez-vous à venir ne change de main.")
+    # Counts of zero are left out: "0 tâche" needs the French catalogue's plural rule.
+    parts = []
+    if tasks:
+        parts.append(
+            ngettext("%(count)d tâche ouverte", "%(count)d tâches ouvertes", tasks)
+            % {"count": tasks}
+        )
+    if appointments:
+        parts.append(
+            ngettext("%(count)d rendez-vous à venir", "%(count)d rendez-vous à venir", appointments)
+            % {"count": appointments}
+        )
+    return _("Travail transmis : %(work)s.") % {"work": _(" et ").join(parts)}
+
+
+# --- Temporary covers ----------------------------------------------------------------------------
+
+
+@access(permissions.assigns_referents)
+def covers(request: HttpRequest) -> HttpResponse:
+    """The covers not over yet, and the form to set one: while a referent is away, a colleague
+    sees their week on the home page (accompaniment.covers)."""
+    form = CoverForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        referents = permissions.possible_referents(request.user)
+        try:
+            cover = cover_services.cover_add(
+                absent=referents.get(pk=form.cleaned_data["absent"]),
+                covering=referents.get(pk=form.cleaned_data["covering"]),
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+                by=request.user,
+            )
+        except cover_services.CoverRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request,
+                _("%(covering)s voit la semaine de %(absent)s jusqu'au %(date)s inclus.")
+                % {
+                    "covering": cover.covering,
+                    "absent": cover.absent,
+                    "date": _date(cover.ends_on),
+                },
+            )
+            return redirect("accompaniment:covers")
+    today = timezone.localdate()
+    return render(
+        request,
+        "accompaniment/covers.html",
+        {
+            "form": form,
+            "covers": list(cover_services.current_and_future(request.user, today=today)),
+            "today": today,
+        },
+    )
+
+
+@access(permissions.assigns_referents, hide=True)
+@require_POST
+def cover_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a cover now (the colleague is back), or delete one that has not begun."""
+    today = timezone.localdate()
+    cover = get_object_or_404(cover_services.current_and_future(request.user, today=today), pk=pk)
+    deleted = cover_services.cover_end(cover=cover, today=today)
+    messages.success(
+        request,
+        _("Le remplacement est supprimé.") if deleted else _("Le remplacement est terminé."),
+    )
+    return redirect("accompaniment:covers")
 
 
 # --- Entries and exits of the programme ----------------------------------------------------------

@@ -56,6 +56,35 @@ class TransferForm(forms.Form):
         self.referent_names = dict(self.fields["vers"].choices)
 
 
+class TransferConfirmForm(forms.Form):
+    """What the confirmation records with the transfer: why, and from when."""
+
+    motif = forms.CharField(
+        label=_("Motif du transfert"),
+        max_length=300,
+        help_text=_("Quelques mots : départ, congé long, rééquilibrage des portefeuilles…"),
+        error_messages={"required": _("Indiquez le motif du transfert.")},
+    )
+    le = forms.DateField(label=_("À compter du"), widget=DATE_INPUT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["le"].initial = timezone.localdate
+
+    def clean_motif(self) -> str:
+        reason = " ".join(self.cleaned_data["motif"].split())
+        if not reason:
+            raise forms.ValidationError(_("Indiquez le motif du transfert."))
+        return reason
+
+    def clean_le(self) -> datetime.date:
+        date = self.cleaned_data["le"]
+        # The referent changes at once: a transfer ahead of time is a cover (remplacement).
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("La date du transfert ne peut pas être dans le futur."))
+        return date
+
+
 def _date(value: datetime.date) -> str:
     return formats.date_format(value, "d/m/Y")
 
@@ -101,3 +130,60 @@ class PersonReenterForm(forms.Form):
                 % {"date": _date(self.exited_on)}
             )
         return date
+
+
+class CoverForm(forms.Form):
+    """Who is away, who sees their week, from when to when (both days included)."""
+
+    absent = forms.TypedChoiceField(
+        label=_("Référent·e absent·e"),
+        coerce=int,
+        widget=LongSelect,
+        error_messages={"required": _("Choisissez qui est absent·e.")},
+    )
+    covering = forms.TypedChoiceField(
+        label=_("Remplacé·e par"),
+        coerce=int,
+        widget=LongSelect,
+        error_messages={"required": _("Choisissez qui la ou le remplace.")},
+    )
+    starts_on = forms.DateField(label=_("À partir du"), widget=DATE_INPUT)
+    ends_on = forms.DateField(
+        label=_("Jusqu'au (inclus)"),
+        widget=DATE_INPUT,
+        error_messages={"required": _("Indiquez la date de retour prévue.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = ChoiceList(
+            [
+                ("", _("Choisir…")),
+                *(
+                    (pk, f"{first} {last}".strip() or email)
+                    for pk, first, last, email in permissions.possible_referents(user).values_list(
+                        "pk", "first_name", "last_name", "email"
+                    )
+                ),
+            ]
+        )
+        invalid = _(
+            "Choisissez un·e travailleur·se social·e ou coordinateur·rice actif·ve de votre "
+            "organisation."
+        )
+        for name in ("absent", "covering"):
+            self.fields[name].choices = choices
+            self.fields[name].error_messages["invalid_choice"] = invalid
+        self.fields["starts_on"].initial = timezone.localdate
+
+    def clean(self):
+        data = super().clean()
+        absent, covering = data.get("absent"), data.get("covering")
+        if absent and covering and absent == covering:
+            self.add_error("covering", _("Choisissez une autre personne que l'absent·e."))
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("La fin ne peut précéder le début."))
+        elif ends_on and ends_on < timezone.localdate():
+            self.add_error("ends_on", _("La date de retour est déjà passée."))
+        return data

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -11,7 +13,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _people_cell(page, worker: str):
     row = page.locator("tr", has=page.get_by_role("rowheader", name=worker, exact=True))
+    # The figure, then (for screen readers) what it counts: "3 — Personnes — Alice Martin".
     return row.locator("td[data-label='Personnes']")
+
+
+def _figure(count: int):
+    return re.compile(rf"^\s*{count}\b")
 
 
 def test_coordinator_hands_a_leaving_worker_s_caseload_to_a_colleague(
@@ -42,8 +49,8 @@ def test_coordinator_hands_a_leaving_worker_s_caseload_to_a_colleague(
     phone.get_by_role("link", name="Coordination").click()
 
     expect(phone.get_by_role("heading", name="Coordination des portefeuilles")).to_be_visible()
-    expect(_people_cell(phone, "Alice Martin")).to_have_text("3")
-    expect(_people_cell(phone, "Bruno Petit")).to_have_text("1")
+    expect(_people_cell(phone, "Alice Martin")).to_have_text(_figure(3))
+    expect(_people_cell(phone, "Bruno Petit")).to_have_text(_figure(1))
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the board must not scroll sideways on a phone"
 
@@ -53,8 +60,9 @@ def test_coordinator_hands_a_leaving_worker_s_caseload_to_a_colleague(
 
     expect(phone.get_by_role("heading", name="3 personnes passeront à Bruno Petit")).to_be_visible()
     expect(phone.get_by_role("link", name="Lăcătuș Ștefan")).to_be_visible()
+    phone.get_by_label("Motif du transfert").fill("Départ d'Alice Martin")
     phone.get_by_role("button", name="Confirmer : confier 3 personnes à Bruno Petit").click()
 
     expect(phone.get_by_text("3 personnes sont désormais suivies par Bruno Petit.")).to_be_visible()
-    expect(_people_cell(phone, "Alice Martin")).to_have_text("0")
-    expect(_people_cell(phone, "Bruno Petit")).to_have_text("4")
+    expect(_people_cell(phone, "Alice Martin")).to_have_text(_figure(0))
+    expect(_people_cell(phone, "Bruno Petit")).to_have_text(_figure(4))

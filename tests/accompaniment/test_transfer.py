@@ -17,6 +17,8 @@ from tests.mia.factories import UserFactory
 
 TRANSFER = reverse("accompaniment:transfer")
 TODAY = timezone.localdate()
+# What the confirmation records with a transfer (a reason is required since issue 9).
+CONFIRM = {"motif": "Rééquilibrage des portefeuilles", "le": TODAY.isoformat()}
 
 
 def _person(*, by, household=None, **fields) -> Person:
@@ -46,7 +48,7 @@ def test_transfer_access(login_as, person, referent, colleague, persona, expecte
     client = login_as(persona)
 
     assert client.get(TRANSFER, query).status_code == expected
-    response = client.post(TRANSFER, {**query, "attendu": 1})
+    response = client.post(TRANSFER, {**query, "attendu": 1, **CONFIRM})
 
     assert response.status_code == (302 if expected == 200 else expected)
     assert _referents([person]) == [colleague.pk if expected == 200 else referent.pk]
@@ -64,7 +66,13 @@ def test_another_organisation_s_files_are_not_found(
     ids = {"personne": person, "menage": household, "site": site, "referent": referent}
     colleague_there = UserFactory(organisation=other_coordinator.organisation)
     client.force_login(other_coordinator)
-    query = {"portee": scope, "id": ids[scope].pk, "vers": colleague_there.pk, "attendu": 1}
+    query = {
+        "portee": scope,
+        "id": ids[scope].pk,
+        "vers": colleague_there.pk,
+        "attendu": 1,
+        **CONFIRM,
+    }
 
     assert client.get(TRANSFER, query).status_code == 404
     assert client.post(TRANSFER, query).status_code == 404
@@ -122,7 +130,7 @@ def test_each_scope_moves_exactly_its_active_people(
 
     preview = client.get(TRANSFER, query)
     assert preview.context["count"] == len(moved)
-    response = client.post(TRANSFER, {**query, "attendu": len(moved)}, follow=True)
+    response = client.post(TRANSFER, {**query, "attendu": len(moved), **CONFIRM}, follow=True)
 
     assert response.redirect_chain == [(reverse("accompaniment:board"), 302)]
     assert f"{len(moved)} personne" in response.content.decode()
@@ -147,7 +155,7 @@ def test_people_already_followed_by_the_target_stay_as_they_are(login_as, world,
     preview = client.get(TRANSFER, query)
     assert (preview.context["count"], preview.context["already"]) == (2, 1)
     assert "1 personne déjà suivie par" in preview.content.decode()
-    client.post(TRANSFER, {**query, "attendu": 2})
+    client.post(TRANSFER, {**query, "attendu": 2, **CONFIRM})
 
     assert _referents([world["head"], world["partner"], world["stoica"]]) == [colleague.pk] * 3
     assert list(world["stoica"].assignments.all()) == stoica_history
@@ -156,7 +164,7 @@ def test_people_already_followed_by_the_target_stay_as_they_are(login_as, world,
 def test_transfer_shows_in_the_timeline(login_as, world, coordinator):
     client = login_as("coordinator")
     query = {"portee": "personne", "id": world["alone"].pk, "vers": coordinator.pk}
-    client.post(TRANSFER, {**query, "attendu": 1})
+    client.post(TRANSFER, {**query, "attendu": 1, **CONFIRM})
 
     timeline = client.get(reverse("beneficiaries:person_timeline", args=[world["alone"].pk]))
 
@@ -173,7 +181,7 @@ def test_target_must_be_an_active_worker_of_the_organisation(
         "inactive": UserFactory(organisation=association, is_active=False),
     }
     target_pk = targets[target].pk if target in targets else 999999
-    query = {"portee": "personne", "id": person.pk, "vers": target_pk, "attendu": 1}
+    query = {"portee": "personne", "id": person.pk, "vers": target_pk, "attendu": 1, **CONFIRM}
     client = login_as("coordinator")
 
     response = client.post(TRANSFER, query)
@@ -194,7 +202,7 @@ def test_confirmation_refused_when_the_people_changed_since_the_preview(
     assert client.get(TRANSFER, query).context["count"] == 4
     _person(by=referent)  # someone joins the caseload meanwhile
 
-    response = client.post(TRANSFER, {**query, "attendu": 4})
+    response = client.post(TRANSFER, {**query, "attendu": 4, **CONFIRM})
 
     assert response.status_code == 200
     assert "ont changé depuis l&#x27;aperçu" in response.content.decode()
@@ -209,7 +217,7 @@ def test_edit_form_opened_before_a_transfer_cannot_revert_it(login_as, person, c
     # The form as opened, with the referent of then, saved after the transfer.
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     assert data["referent"] == person.referent_id
-    query = {"portee": "personne", "id": person.pk, "vers": coordinator.pk, "attendu": 1}
+    query = {"portee": "personne", "id": person.pk, "vers": coordinator.pk, "attendu": 1, **CONFIRM}
     client.post(TRANSFER, query)
 
     response = client.post(edit_url, data)
@@ -306,9 +314,10 @@ def test_preview_query_budget(login_as, caseload, referent, colleague, django_as
     query = {"portee": "referent", "id": referent.pk, "vers": colleague.pk}
 
     # session, user, the referent whose caseload moves, possible referents (the choices),
-    # count of people concerned, first page of them with household and referent; one audit
-    # entry naming the people listed (mia.audit.record_list).
-    with django_assert_num_queries(7):
+    # count of people concerned, first page of them with household and referent, their open
+    # tasks and future appointments that move with them (two counts); one audit entry naming
+    # the people listed (mia.audit.record_list).
+    with django_assert_num_queries(9):
         response = client.get(TRANSFER, query)
 
     page = response.content.decode()
