@@ -13,6 +13,7 @@ siblings), so they take points away rather than just adding none."""
 
 import dataclasses
 import datetime
+import itertools
 import json
 import unicodedata
 
@@ -23,7 +24,7 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import Nationality, Person, PersonQuerySet, Sex
+from beneficiaries.models import OTHER_NAMES_MARK, Nationality, Person, PersonQuerySet, Sex
 from mia.text import fold_tokens, sound_key
 
 NAME_POINTS = 60
@@ -255,6 +256,98 @@ def _is_cyrillic(text: str) -> bool:
     return any("\u0400" <= char <= "\u04ff" for char in text)
 
 
+# --- Likely duplicates across the organisation ------------------------------------------------
+
+
+@dataclasses.dataclass
+class Pair:
+    """Two files that may be one person: `first` has the smaller id (usually the file to keep),
+    the people themselves are read for the page shown only."""
+
+    first_pk: int
+    second_pk: int
+    score: int
+    reasons: list[str]
+    first: Person | None = None
+    second: Person | None = None
+
+    @property
+    def people(self) -> list[Person]:
+        return [person for person in (self.first, self.second) if person is not None]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    """What the ranking reads of a person, without building a model instance per file."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    other_names: str
+    birth_year: int | None
+    birth_date: datetime.date | None
+    sex: str
+    name_keys: str
+
+
+# Name keys of a spelling paired up for grouping: a name of five words gives ten groups, more
+# words are middle names that add nothing but pairs to rank.
+_KEYS_PER_SPELLING = 5
+
+
+def likely_pairs(queryset: PersonQuerySet) -> list[Pair]:
+    """Pairs of files of `queryset` (Person.objects.visible_to(user)) likely to be one person
+    (a score of STRONG or more, as the creation form asks to confirm), best first.
+
+    One query reads the few columns the ranking needs for every file. Files are grouped in
+    Python by every two sound keys of one spelling (Person.name_keys: the names, then the other
+    spellings), so that Ionescu Stefan, Ștefan Ionescu and Стефан Йонеску meet; only the files
+    of a group are compared, ranked as likely_duplicates ranks them. A birth year more than a
+    year apart is settled before ranking: the names cannot make up for it."""
+    rows = [
+        _Row(*values)
+        for values in queryset.order_by().values_list(
+            *("pk", "first_name", "last_name", "other_names"),
+            *("birth_year", "birth_date", "sex", "name_keys"),
+        )
+    ]
+    groups: dict[tuple[str, str], list[_Row]] = {}
+    for row in rows:
+        keys = set()
+        for spelling in row.name_keys.split(OTHER_NAMES_MARK):
+            words = sorted(set(spelling.split()[:_KEYS_PER_SPELLING]))
+            keys.update(itertools.combinations(words, 2))
+        for key in keys:
+            groups.setdefault(key, []).append(row)
+    pairs, seen = [], set()
+    for members in groups.values():
+        for a, b in itertools.combinations(members, 2):
+            ids = (a.pk, b.pk) if a.pk < b.pk else (b.pk, a.pk)
+            if ids in seen:
+                continue
+            seen.add(ids)
+            if a.birth_year and b.birth_year and abs(a.birth_year - b.birth_year) > 1:
+                continue
+            if pair := _rank_pair(a, b):
+                pairs.append(pair)
+    pairs.sort(key=lambda pair: (-pair.score, pair.first_pk, pair.second_pk))
+    return pairs
+
+
+def _rank_pair(a: _Row, b: _Row) -> Pair | None:
+    """The better of the two rankings (other spellings count on the ranked side only)."""
+    best = None
+    for one, other in ((a, b), (b, a)):
+        wanted = _Described(one.first_name, one.last_name, one.birth_year, one.birth_date, one.sex)
+        candidate = _rank(wanted, other)
+        if candidate and candidate.strong and (best is None or candidate.score > best.score):
+            best = candidate
+    if best is None:
+        return None
+    first, second = sorted((a.pk, b.pk))
+    return Pair(first_pk=first, second_pk=second, score=best.score, reasons=best.reasons)
+
+
 # --- Merging two files ---------------------------------------------------------------------------
 
 
@@ -329,16 +422,21 @@ def snapshot(person: Person) -> dict:
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
-def merged_other_names(survivor: Person, duplicate: Person) -> str:
+def merged_other_names(survivor: Person, duplicate: Person, *, replaced: str = "") -> str:
     """The survivor's other spellings plus the duplicate's names and spellings, leaving out
     those that fold to words already known (Стефан Щерев next to Ștefan Shterev, swapped
-    names). Entries that would not fit the column are left out whole (the snapshot keeps them)."""
+    names). Entries that would not fit the column are left out whole (the snapshot keeps them).
+    `replaced`: the survivor's own names, when the coordinator kept the duplicate's instead."""
     max_length = Person._meta.get_field("other_names").max_length
     entries = [entry.strip() for entry in survivor.other_names.split(",") if entry.strip()]
     known = set(fold_tokens(f"{survivor.first_name} {survivor.last_name}"))
     for entry in entries:
         known.update(fold_tokens(entry))
-    spellings = [f"{duplicate.first_name} {duplicate.last_name}", *duplicate.other_names.split(",")]
+    spellings = [
+        replaced,
+        f"{duplicate.first_name} {duplicate.last_name}",
+        *duplicate.other_names.split(","),
+    ]
     for entry in spellings:
         words = set(fold_tokens(entry))
         if not words or words <= known:
@@ -362,9 +460,10 @@ _NOT_FILLED = {
 _UNKNOWN = {"sex": Sex.UNKNOWN, "nationality": Nationality.UNKNOWN}
 
 
-def fill_blanks(survivor: Person, duplicate: Person) -> None:
+def fill_blanks(survivor: Person, duplicate: Person, *, replaced_names: str = "") -> None:
     """Complete the survivor with what only the duplicate knows; never overwrite what the
-    survivor says. Lists are joined, a yes wins over a no (an interpreter needed by either)."""
+    survivor says. Lists are joined, a yes wins over a no (an interpreter needed by either).
+    `replaced_names`: see merged_other_names."""
     for field in Person._meta.concrete_fields:
         if field.name in _NOT_FILLED:
             continue
@@ -387,6 +486,62 @@ def fill_blanks(survivor: Person, duplicate: Person) -> None:
         survivor.birth_date = born
     if survivor.birth_year is None:
         survivor.birth_year = duplicate.birth_year
-    survivor.other_names = merged_other_names(survivor, duplicate)
+    survivor.other_names = merged_other_names(survivor, duplicate, replaced=replaced_names)
     contacts = [day for day in (survivor.last_contact_on, duplicate.last_contact_on) if day]
     survivor.last_contact_on = max(contacts, default=None)
+
+
+# Identity columns the coordinator may take from either file when both fill them in, differently
+# (beneficiaries:merge); everything else follows fill_blanks. The birth date carries its year.
+CHOSEN_FIELDS = (
+    "first_name",
+    "last_name",
+    "sex",
+    "birth_date",
+    "nationality",
+    "phone",
+    "mail_address",
+)
+
+
+def _known(person: Person, name: str) -> bool:
+    if name == "birth_date":
+        return person.birth_year is not None
+    value = getattr(person, name)
+    return value not in (None, "") and value != _UNKNOWN.get(name)
+
+
+def conflicting_fields(first: Person, second: Person) -> list[str]:
+    """The fields of CHOSEN_FIELDS both files fill in with different values: which to keep is
+    the coordinator's choice. A bare year and a full date of that year agree (the date completes
+    the year); two phones with the same digits are one number."""
+    conflicts = []
+    for name in CHOSEN_FIELDS:
+        if not (_known(first, name) and _known(second, name)):
+            continue
+        if name == "birth_date":
+            dates = (first.birth_date, second.birth_date)
+            differ = first.birth_year != second.birth_year or (all(dates) and dates[0] != dates[1])
+        elif name == "phone":
+            differ = _digits(first.phone) != _digits(second.phone)
+        else:
+            differ = getattr(first, name) != getattr(second, name)
+        if differ:
+            conflicts.append(name)
+    return conflicts
+
+
+def _digits(phone: str) -> str:
+    return "".join(char for char in phone if char.isdigit())
+
+
+def keep_from_duplicate(survivor: Person, duplicate: Person, fields) -> dict:
+    """Give the survivor the duplicate's value of each of `fields` (of CHOSEN_FIELDS); returns
+    the survivor's values replaced, as JSON (for the merge's record)."""
+    replaced = {}
+    for name in fields:
+        names = ["birth_date", "birth_year"] if name == "birth_date" else [name]
+        for attname in names:
+            replaced[attname] = getattr(survivor, attname)
+            setattr(survivor, attname, getattr(duplicate, attname))
+    return json.loads(json.dumps(replaced, cls=DjangoJSONEncoder))

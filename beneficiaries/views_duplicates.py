@@ -1,19 +1,31 @@
-"""Likely duplicates while a file is opened, and merging two files of one person.
+"""Likely duplicates while a file is opened, the coordinators' queue of likely duplicates, and
+merging two files of one person.
 
 Names never travel in URLs (they would land in server logs): the duplicates panel and the merge
 page's search post them in the request body; URLs carry ids only."""
 
+import dataclasses
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from beneficiaries import services
-from beneficiaries.duplicates import likely_duplicates, person_relations, with_related_counts
-from beneficiaries.models import Person, Sex
+from beneficiaries.duplicates import (
+    conflicting_fields,
+    likely_duplicates,
+    likely_pairs,
+    person_relations,
+    with_related_counts,
+)
+from beneficiaries.models import Nationality, Person, Sex
 from mia import audit, permissions
 from mia.params import int_or_404
 from mia.permissions import access
@@ -56,6 +68,21 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     )
 
 
+@access(permissions.merges_files)
+def merge_queue(request: HttpRequest) -> HttpResponse:
+    """Files of the organisation that are likely one person, best first, each pair leading to
+    its comparison and merge (beneficiaries.duplicates.likely_pairs)."""
+    people = Person.objects.visible_to(request.user)
+    page = Paginator(likely_pairs(people), settings.MIA_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [pk for pair in page for pk in (pair.first_pk, pair.second_pk)]
+    if shown:
+        found = people.filter(pk__in=shown).for_rows().in_bulk()
+        for pair in page:
+            pair.first, pair.second = found.get(pair.first_pk), found.get(pair.second_pk)
+    audit.record_list(request, Person, section="duplicates", people=shown)
+    return render(request, "beneficiaries/merge_queue.html", {"page": page})
+
+
 class MergeForm(forms.Form):
     survivor = forms.TypedChoiceField(
         label=gettext_lazy("Dossier à garder"), coerce=int, widget=forms.RadioSelect
@@ -75,11 +102,30 @@ class MergeForm(forms.Form):
             for person in pair
         ]
         self.fields["survivor"].initial = pair[0].pk
+        # Which value to keep where both files say something different; the survivor's unless
+        # the coordinator picks the other (static/js/merge.js follows a change of survivor).
+        for name in conflicting_fields(*pair):
+            self.fields[f"keep_{name}"] = forms.TypedChoiceField(
+                label=FIELD_LABELS[name],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect(attrs={"data-keep": ""}),
+                choices=[(person.pk, _shown(person, name)) for person in pair],
+                initial=pair[0].pk,
+            )
         # Versions of the files as shown: a file saved meanwhile makes the merge ask again.
         for person in pair:
             self.fields[f"version_{person.pk}"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=person.version
             )
+
+    def kept(self) -> dict[str, int]:
+        """{field: pk of the file whose value is kept}, for the fields the coordinator chose."""
+        return {
+            name.removeprefix("keep_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("keep_") and value
+        }
 
     def expected_versions(self) -> dict[int, int]:
         return {
@@ -143,6 +189,7 @@ def _merge_preview(request: HttpRequest, people, *, pk: int, other_id: str) -> H
                 duplicate=duplicate,
                 by=request.user,
                 expected_versions=form.expected_versions(),
+                keep=form.kept(),
             )
         except services.MergeRefused as refusal:
             form.add_error(None, str(refusal))
@@ -159,5 +206,71 @@ def _merge_preview(request: HttpRequest, people, *, pk: int, other_id: str) -> H
     ]
     audit.record_list(request, Person, section="merge", people=[person.pk for person in pair])
     return render(
-        request, "beneficiaries/merge_preview.html", {"pair": pair, "form": form, "counts": counts}
+        request,
+        "beneficiaries/merge_preview.html",
+        {"pair": pair, "form": form, "counts": counts, "rows": _compared(pair, form)},
     )
+
+
+FIELD_LABELS = {
+    "first_name": gettext_lazy("Prénom"),
+    "last_name": gettext_lazy("Nom"),
+    "other_names": gettext_lazy("Autres graphies"),
+    "sex": gettext_lazy("Sexe"),
+    "birth_date": gettext_lazy("Naissance"),
+    "nationality": gettext_lazy("Nationalité"),
+    "phone": gettext_lazy("Téléphone"),
+    "mail_address": gettext_lazy("Adresse postale"),
+    "household": gettext_lazy("Ménage"),
+    "referent": gettext_lazy("Référent·e"),
+    "enrolment": gettext_lazy("Accompagnement"),
+    "last_contact_on": gettext_lazy("Dernier contact"),
+}
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "d/m/Y") if value else ""
+
+
+def _shown(person: Person, name: str) -> str:
+    """A field of the file as the comparison shows it ("" when unknown)."""
+    if name == "sex":
+        return person.get_sex_display() if person.sex != Sex.UNKNOWN else ""
+    if name == "nationality":
+        return person.get_nationality_display() if person.nationality != Nationality.UNKNOWN else ""
+    if name == "birth_date":
+        return _date(person.birth_date) or str(person.birth_year or "")
+    if name == "household":
+        if not person.household:
+            return ""
+        site = person.household.site
+        return f"{person.household.name} ({site.name})" if site else person.household.name
+    if name == "referent":
+        return str(person.referent or "")
+    if name == "enrolment":
+        entered = _("entrée le %(date)s") % {"date": _date(person.entered_on)}
+        if person.exited_on:
+            return entered + " — " + _("sortie le %(date)s") % {"date": _date(person.exited_on)}
+        return entered
+    if name == "last_contact_on":
+        return _date(person.last_contact_on)
+    return getattr(person, name) or ""
+
+
+@dataclasses.dataclass
+class _Compared:
+    label: str
+    values: list[str]
+    # Shown differently in the two files: highlighted.
+    differs: bool
+    # Both files say something different: the coordinator picks one (the form's radios).
+    choice: object = None
+
+
+def _compared(pair: list[Person], form: MergeForm) -> list[_Compared]:
+    rows = []
+    for name, label in FIELD_LABELS.items():
+        values = [_shown(person, name) for person in pair]
+        choice = form[f"keep_{name}"] if f"keep_{name}" in form.fields else None
+        rows.append(_Compared(str(label), values, values[0] != values[1], choice))
+    return rows

@@ -27,7 +27,8 @@ EXPECTED = {
     "referent": 403,
     "colleague": 403,
     "coordinator": 200,
-    "manager": 403,
+    # Read-only, without notes (tests/accompaniment/test_board_lists.py).
+    "manager": 200,
     "administrator": 403,
     "partner": 403,
     "partner_without_share": 403,
