@@ -22,11 +22,12 @@ class PartnersConfig(AppConfig):
         from beneficiaries import sharing as beneficiaries_sharing
         from mia import demo
         from mia.models import User
-        from partners import sharing
+        from partners import sharing, summary_sources
         from partners.demo import consents_and_shares
         from partners.demo_referrals import referrals
 
         beneficiaries_sharing.register(sharing.provider)
+        summary_sources.register_sources()
         demo.register(consents_and_shares, order=40)
         demo.register(referrals, order=45)
         post_save.connect(_partner_account_saved, sender=User, dispatch_uid="partner_group")

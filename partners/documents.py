@@ -21,6 +21,7 @@ def document_add(
     person: Person | None = None,
     household: Household | None = None,
     dated_on: datetime.date | None = None,
+    title: str = "",
 ) -> Document:
     """Store the file under a random name and record it. Raises ValidationError (French) for a
     file that is not a PDF or a photo, or is too large."""
@@ -29,6 +30,7 @@ def document_add(
         person=person,
         household=household,
         kind=kind,
+        title=title,
         dated_on=dated_on,
         extension=file_kind.extension,
         content_type=file_kind.content_type,

@@ -118,6 +118,13 @@ class Document(models.Model):
         return f"Document {self.pk}"
 
     @property
+    def label(self) -> str:
+        """What staff and partners read: the kind, or the title a worker gave an "other"."""
+        if self.kind == DocumentKind.OTHER and self.title:
+            return self.title
+        return self.get_kind_display()
+
+    @property
     def download_name(self) -> str:
         """The name the browser saves it under: its kind, date and id, never the person."""
         date = self.dated_on.isoformat() if self.dated_on else "sans-date"

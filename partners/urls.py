@@ -31,6 +31,7 @@ urlpatterns = [
         name="referral_decline",
     ),
     path("orientations/<int:pk>/realisee/", views_referrals.referral_done, name="referral_done"),
+    path("orientations/<int:pk>/repondre/", views_referrals.referral_reply, name="referral_reply"),
     path("orientations/<int:pk>/annuler/", views_referrals.referral_cancel, name="referral_cancel"),
     # Documents
     path(

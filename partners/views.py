@@ -8,12 +8,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from beneficiaries import searches
 from beneficiaries.models import Person
-from mia import audit, permissions
+from mia import audit, params, permissions
 from mia.models import Organisation, OrganisationKind, Role, User
 from mia.permissions import access
 from partners import services
@@ -63,14 +64,43 @@ def _person_for_consents(request: HttpRequest, pk: int) -> Person:
     return get_object_or_404(Person.objects.visible_to(request.user), pk=pk)
 
 
+def _consent_prefill(request: HttpRequest) -> dict:
+    """What a link may check in the form (`?organisation=<id>&sections=identity,employment`,
+    from a referral sent without consent): a partner organisation and known sections. Anything
+    else is left out: the form stays as it would be, the worker chooses."""
+    initial: dict = {}
+    organisation_id = params.int_or_none(request.GET.get("organisation"))
+    if organisation_id is not None:
+        organisation = (
+            Organisation.objects.exclude(kind=OrganisationKind.OPERATOR)
+            .filter(pk=organisation_id)
+            .first()
+        )
+        if organisation is not None:
+            initial["organisation"] = organisation
+            initial["purpose"] = _("Orientation vers %(partner)s") % {"partner": organisation}
+    asked = set(request.GET.get("sections", "").split(","))
+    sections = [code for code in Section.values if code in asked]
+    if sections:
+        initial["sections"] = sections
+    return initial
+
+
 @access(permissions.reads_person_files, hide=True)
 def consents(request: HttpRequest, pk: int) -> HttpResponse:
-    """A person's consents and who has access now; the referent or a coordinator records one."""
+    """A person's consents and who has access now; the referent or a coordinator records one.
+    The form may come prefilled from a referral, with `next` leading back to it."""
     person = _person_for_consents(request, pk)
     can_manage = permissions.manages_consents(request.user, person)
+    back = reverse("partners:consents", args=[person.pk])
     form = None
     if can_manage:
-        form = ConsentForm(request.POST or None, request.FILES or None, person=person)
+        form = ConsentForm(
+            request.POST or None,
+            request.FILES or None,
+            person=person,
+            initial=_consent_prefill(request) if request.method == "GET" else None,
+        )
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
@@ -88,7 +118,7 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
                 household=person.household if data.get("for_household") else None,
             )
             messages.success(request, _("Le consentement est enregistré, le partage est ouvert."))
-            return redirect("partners:consents", pk=person.pk)
+            return redirect(params.next_url(request, back))
     history = (
         Consent.objects.visible_to(request.user)
         .filter(person=person)
@@ -121,6 +151,8 @@ def consents(request: HttpRequest, pk: int) -> HttpResponse:
             "shared_with": shared_with,
             "can_manage": can_manage,
             "reads_proofs": permissions.reads_consent_proofs(request.user),
+            # Only a page of ours: shown in the form, checked again when it is posted.
+            "next": params.next_url(request, ""),
         },
     )
 

@@ -68,6 +68,7 @@ def _documents_page(request: HttpRequest, *, person=None, household=None) -> Htt
                 documents.document_add(
                     upload=form.cleaned_data["file"],
                     kind=form.cleaned_data["kind"],
+                    title=form.cleaned_data["title"],
                     dated_on=form.cleaned_data["dated_on"],
                     by=request.user,
                     person=person,

@@ -28,10 +28,19 @@ def test_worker_photographs_a_paper_and_downloads_it(live_server, phone, referen
     documents = phone.locator("section", has=phone.get_by_role("heading", name="Documents"))
     expect(documents.get_by_text("Aucun document.")).to_be_visible()
     documents.get_by_text("Ajouter un document ou une photo").click()
-    file_input = documents.get_by_label("Fichier ou photo")
-    assert file_input.get_attribute("capture") == "environment"
+    # Issue 9: a large button, not the 21 px native input, and no `capture` forcing the camera.
+    file_input = documents.get_by_label("Prendre une photo ou choisir un fichier")
+    assert file_input.get_attribute("capture") is None
+    button = documents.locator("label.file-button")
+    expect(button).to_be_visible()
+    assert button.bounding_box()["height"] >= 44
+    file_input.focus()  # focusable from the keyboard although visually hidden
+    assert phone.evaluate("document.activeElement.type") == "file"
     file_input.set_input_files(
         {"name": "IMG_20260301_101500.jpg", "mimeType": "image/jpeg", "buffer": JPEG}
+    )
+    expect(documents.locator(".file-chosen")).to_have_text(
+        "Fichier choisi : IMG_20260301_101500.jpg"
     )
     documents.get_by_label("Type de document").select_option(label="Courrier de la CAF")
     documents.get_by_label("Date du document").fill("2026-03-01")

@@ -211,11 +211,13 @@ def test_missing_file_and_bad_date_keep_the_form(login_as, person):
     assert errors["dated_on"] == ["Saisissez une date valide."]
 
 
-def test_phone_form_offers_the_camera(login_as, person):
+def test_phone_form_offers_the_camera_without_forcing_it(login_as, person):
+    """Issue 9: no `capture`, which forced the camera; a phone still offers it among the
+    choices for `accept` with images, and a PDF received by e-mail can be attached."""
     page = login_as("referent").get(reverse("partners:person_documents", args=[person.pk]))
 
     html = page.content.decode()
-    assert 'capture="environment"' in html
+    assert "capture=" not in html
     assert 'accept="application/pdf,image/jpeg,image/png,image/heic"' in html
     assert 'enctype="multipart/form-data"' in html
 

@@ -109,6 +109,8 @@ def test_worker_sends_a_referral_and_the_partner_is_told_without_the_name(
                 "organisation": partner.organisation.pk,
                 "pathway": Pathway.EMPLOYMENT,
                 "reason": "Inscription à France Travail.",
+                # No consent: the form explains what the partner will see; sent on request.
+                "action": "send",
             },
         )
 
@@ -298,12 +300,14 @@ def test_received_list_shows_the_file_only_under_consent(
     after = client.get(url)
     other = login_as("partner_without_share").get(url)
 
-    assert [r.pk for r in before.context["page"]] == [referral.pk]
+    assert [r.pk for r in before.context["to_handle"]] == [referral.pk]
     person_url = reverse("beneficiaries:person_detail", args=[person.pk])
     assert person_url not in before.content.decode()
+    assert "Ionescu" not in before.content.decode()
+    # Identity shared: the partner knows whom the referral is about (issue 9).
     assert person_url in after.content.decode()
-    assert "Ionescu" not in after.content.decode()
-    assert other.context["page"].paginator.count == 0
+    assert "Ionescu" in after.content.decode()
+    assert other.context["to_handle_count"] == 0
 
 
 # --- Query budgets -----------------------------------------------------------------------------
@@ -341,12 +345,14 @@ def test_sent_list_budget(login_as, many, django_assert_num_queries):
 @pytest.mark.parametrize("many", SIZES, indirect=True)
 def test_received_list_budget(login_as, many, django_assert_num_queries):
     client = login_as("partner")
-    # 1 session, 1 user; count, page of referrals with the sender's organisation joined and
-    # whether each file is shared (an EXISTS on the grants, in the same query); one audit
-    # entry naming their people (mia.audit.record_list).
-    with django_assert_num_queries(5):
+    # 1 session, 1 user; the three counts in one query; the referrals to handle and those in
+    # progress, each with the sender's organisation joined and whether each file and identity
+    # is shared (EXISTS on the grants, in the same query); no closed one, so no page of them;
+    # one audit entry naming their people (mia.audit.record_list).
+    with django_assert_num_queries(6):
         response = client.get(reverse("partners:referrals_received"))
-    assert response.context["page"].paginator.count == many
+    context = response.context
+    assert context["to_handle_count"] + context["in_progress_count"] == many
 
 
 @pytest.mark.parametrize("many", SIZES, indirect=True)
@@ -399,7 +405,8 @@ def test_a_referral_without_consent_shares_nothing(login_as, referral, person):
 def test_partner_home_leads_to_the_referrals_received(login_as):
     page = login_as("partner").get(reverse("home"))
 
-    assert reverse("partners:referrals_received") in page.content.decode()
+    assert page.status_code == 302
+    assert page["Location"] == reverse("partners:referrals_received")
 
 
 def test_referral_changes_are_audited_without_their_free_text(referral, partner, person):
