@@ -207,8 +207,10 @@ class PersonFilter(django_filters.FilterSet):
         model = Person
         fields = ["q", "site", "departement", "referent", "status"]
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, close: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Names one letter away too (PersonQuerySet.search): asked for when nothing matched.
+        self.close = close
         self.filters["site"].extra["choices"] = ChoiceList(
             [
                 ("", _("Tous")),
@@ -229,7 +231,7 @@ class PersonFilter(django_filters.FilterSet):
         )
 
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, close=self.close)
 
     def filter_referent(self, queryset, name, value):
         if value == UNASSIGNED:

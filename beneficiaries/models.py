@@ -6,8 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, StrIndex
-from django.db.models.lookups import GreaterThan, LessThan
+from django.db.models.functions import Coalesce, StrIndex, Substr
+from django.db.models.lookups import GreaterThan, LessThan, Lookup
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from beneficiaries import sharing
 from mia import permissions
 from mia.audit import AuditedQuerySet
 from mia.models import Organisation
-from mia.text import fold, fold_tokens, sound_key, sound_keys
+from mia.text import fold, fold_tokens, one_slip_patterns, sound_key_readings, sound_keys
 
 
 class Departement(models.TextChoices):
@@ -206,6 +206,10 @@ class SitePopulation(models.Model):
 # --- Households --------------------------------------------------------------------------------
 
 
+# A household name that already says what it is (folded first words).
+HOUSEHOLD_WORDS = {"famille", "menage", "foyer", "couple"}
+
+
 class HouseholdQuerySet(AuditedQuerySet):
     def visible_to(self, user) -> "HouseholdQuerySet":
         """The organisation's households; for a partner, those of the persons shared with it."""
@@ -257,6 +261,14 @@ class Household(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    @property
+    def heading(self) -> str:
+        """'Famille Kostov' reads as it is, not 'Ménage Famille Kostov'; 'Kostov' reads
+        'Ménage Kostov'."""
+        if fold(self.name).split(" ")[0] in HOUSEHOLD_WORDS:
+            return self.name
+        return _("Ménage %(name)s") % {"name": self.name}
 
 
 class HouseholdStay(models.Model):
@@ -393,38 +405,34 @@ class PersonQuerySet(AuditedQuerySet):
             *("referent__first_name", "referent__last_name", "referent__email"),
         )
 
-    def search(self, query: str, *, by=None) -> "PersonQuerySet":
+    def search(self, query: str, *, by=None, close: bool = False) -> "PersonQuerySet":
         """Every word typed must match: a spelling of the name (accents, Cyrillic and
         transliterations aside), the household's name, a birth year, or phone digits.
         For a partner (`by`), only what their shared sections show on the person's page: the
         names always; birth year, phone and other spellings where identity is shared; never
-        the household."""
+        the household. `close`: a name word may also be one letter away from a recorded one
+        (dropped, doubled or mistyped); the lists ask for it only when nothing matched, as the
+        extra patterns cost time and would bring near names into every result."""
         identity = None
         if by is not None and permissions.reads_shared_files(by):
             # No provider: nothing is shared, so no file shows its identity.
             identity = sharing.section_filter(by, "identity") or Q(pk__in=[])
-        terms = []
-        for token in fold_tokens(query):
-            # A phone typed in groups ("06 39 12", "06.39.12") is one number.
-            previous = terms[-1] if terms else ""
-            in_number = len(previous) <= 3 or previous.startswith("0")
-            if token.isdigit() and len(token) <= 3 and previous.isdigit() and in_number:
-                terms[-1] += token
-            else:
-                terms.append(token)
         queryset = self
-        for token in terms[:6]:
+        for token in _terms(query)[:6]:
             names = None
             if token.isdigit() and len(token) == 4 and not token.startswith("0"):
                 condition = Q(birth_year=int(token))
             elif token.isdigit() and len(token) >= 4:
-                # French numbers are often recorded as +33 6…: 0639 also finds 33639.
-                condition = Q(phone_digits__contains=token)
-                if token.startswith("0"):
-                    condition |= Q(phone_digits__contains=f"33{token[1:]}")
+                condition = functools.reduce(
+                    operator.or_,
+                    (Q(phone_digits__contains=digits) for digits in _phone_forms(token)),
+                )
             else:
                 condition = Q(pk__in=_spelled(token, households=identity is None))
                 names = _in_names(token)
+                if close and (slips := _one_slip(token)) is not None:
+                    condition |= slips
+                    names |= _one_slip(token, names_only=True)
             if identity is not None:
                 # A partner: the names match in every file, the rest where identity is shared.
                 condition &= identity if names is None else identity | names
@@ -432,21 +440,92 @@ class PersonQuerySet(AuditedQuerySet):
         return queryset
 
 
+def _terms(query: str) -> list[str]:
+    """The folded words of `query`, a phone typed in groups ("06 39 12", "06.39.12",
+    "+33 6 39 12", "0033 6 39") joined into one number."""
+    terms: list[str] = []
+    for token in fold_tokens(query):
+        previous = terms[-1] if terms else ""
+        in_number = len(previous) <= 3 or previous.startswith(("0", "33"))
+        if token.isdigit() and len(token) <= 3 and previous.isdigit() and in_number:
+            terms[-1] += token
+        else:
+            terms.append(token)
+    return terms
+
+
+def _phone_forms(digits: str) -> list[str]:
+    """The ways a French number may be recorded: 06 39…, +33 6 39…, 0033 6 39…, +33 (0)6 39….
+    Typed either way, the search looks for the national and the international digits."""
+    if digits.startswith("0033"):
+        national = digits[4:]
+    elif digits.startswith("330"):
+        national = digits[3:]
+    elif digits.startswith("33") and len(digits) >= 5:
+        national = digits[2:]
+    elif digits.startswith("0") and len(digits) > 1:
+        national = digits[1:]
+    else:
+        return [digits]
+    return list(dict.fromkeys([digits, f"0{national}", f"33{national}"]))
+
+
+class _Like(Lookup):
+    """A LIKE with a pattern of our own (`_` for any one letter), which __contains escapes.
+    On PostgreSQL the name_keys trigram index serves it as it serves __contains."""
+
+    lookup_name = "mia_like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+# Under five letters, one letter away is another name (Ion, Ina, Ana, Oana).
+_SLIP_MIN_LENGTH = 5
+
+
+def _one_slip(token: str, *, names_only: bool = False) -> Q | None:
+    """Names with a word one letter away from a reading of `token` (mia.text.one_slip_patterns):
+    one OR of indexed LIKEs on name_keys. `names_only`: in the first and last names, before
+    OTHER_NAMES_MARK (see _in_names), evaluated on the rows the indexed condition found."""
+    patterns = [
+        pattern
+        for key in sound_key_readings(token)
+        if len(key) >= _SLIP_MIN_LENGTH
+        for pattern in one_slip_patterns(key)
+    ]
+    if not patterns:
+        return None
+    column = F("name_keys")
+    if names_only:
+        column = models.Case(
+            models.When(other_names="", then=F("name_keys")),
+            default=Substr("name_keys", 1, StrIndex("name_keys", Value(OTHER_NAMES_MARK))),
+            output_field=models.TextField(),
+        )
+    return functools.reduce(
+        operator.or_, (Q(_Like(column, Value(pattern))) for pattern in patterns)
+    )
+
+
 def _spelled(token: str, *, households: bool = True):
     """Ids of the people whose name, name's sound or household's name holds `token`. Households
     through a subquery: joined, every household was hash-joined to every person. From three
     trigram-indexed reads put together, not one OR over the three: PostgreSQL scanned every
     person for the OR (10 ms against 4 ms at national scale). Under three letters the trigram
-    indexes cannot narrow anything and one scan is cheaper."""
+    indexes cannot narrow anything and one scan is cheaper. A word with "ch" or "sh" has two or
+    three readings (mia.text.sound_key_readings), each its own indexed read."""
     people = Person.objects.order_by()
     branches = [Q(search_text__contains=token)]
     if households:
         named = Household.objects.order_by().filter(search_text__contains=token)
         branches.append(Q(household__in=named))
-    sound = sound_key(token)
     # A word that sounds like one letter ("zzzq" -> "c") would find every name starting so.
-    if len(sound) >= 2:
-        branches.append(Q(name_keys__contains=f" {sound}"))
+    for sound in sound_key_readings(token):
+        if len(sound) >= 2:
+            branches.append(Q(name_keys__contains=f" {sound}"))
     if len(token) < 3:
         return people.filter(functools.reduce(operator.or_, branches)).values("pk")
     first, *others = (people.filter(branch).values("pk") for branch in branches)
@@ -458,9 +537,9 @@ def _in_names(token: str) -> Q:
     its first occurrence comes before OTHER_NAMES_MARK (Person.derive). Evaluated on the rows
     _spelled() found through the trigram indexes, not on every shared file."""
     places = [("search_text", token)]
-    sound = sound_key(token)
-    if len(sound) >= 2:
-        places.append(("name_keys", f" {sound}"))
+    for sound in sound_key_readings(token):
+        if len(sound) >= 2:
+            places.append(("name_keys", f" {sound}"))
     condition = Q()
     for field, text in places:
         found = StrIndex(field, Value(text))

@@ -8,7 +8,13 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.duplicates import fill_blanks, person_relations, snapshot
+from beneficiaries.duplicates import (
+    CHOSEN_FIELDS,
+    fill_blanks,
+    keep_from_duplicate,
+    person_relations,
+    snapshot,
+)
 from beneficiaries.models import (
     Enrolment,
     ExitReason,
@@ -203,16 +209,30 @@ class MergeRefused(Exception):
 
 @transaction.atomic
 def person_merge(
-    *, survivor: Person, duplicate: Person, by, expected_versions: dict[int, int] | None = None
+    *,
+    survivor: Person,
+    duplicate: Person,
+    by,
+    expected_versions: dict[int, int] | None = None,
+    keep: dict[str, int] | None = None,
 ) -> PersonMerge:
     """Make one file of two files of one person: every row pointing at `duplicate` (in any app)
     moves to `survivor`, which is completed with what only the duplicate knew; the duplicate is
     recorded in a PersonMerge, then deleted. `expected_versions` ({pk: version}, from the
-    preview) refuses the merge if either file was saved since it was shown."""
+    preview) refuses the merge if either file was saved since it was shown. `keep` ({field:
+    pk of the file whose value is kept}, fields of duplicates.CHOSEN_FIELDS) takes the
+    duplicate's value where the coordinator chose it; a field left out keeps the survivor's.
+    The survivor's names replaced become other spellings; its replaced values are recorded."""
+    keep = keep or {}
     if survivor.pk == duplicate.pk:
         raise MergeRefused(_("Un dossier ne peut pas être fusionné avec lui-même."))
     if survivor.organisation_id != duplicate.organisation_id:
         raise MergeRefused(_("Les deux dossiers n'appartiennent pas à la même organisation."))
+    if not set(keep) <= set(CHOSEN_FIELDS) or not set(keep.values()) <= {
+        survivor.pk,
+        duplicate.pk,
+    }:
+        raise MergeRefused(_("Choix de valeurs invalide : vérifiez de nouveau la fusion."))
     # Lock both rows, in a fixed order so that two merges of the same pair cannot deadlock.
     locked = {
         person.pk: person
@@ -231,6 +251,12 @@ def person_merge(
         )
     kept = snapshot(duplicate)
     today = timezone.localdate()
+    names = f"{survivor.first_name} {survivor.last_name}"
+    taken = [name for name in CHOSEN_FIELDS if keep.get(name) == duplicate.pk]
+    if taken:
+        kept["kept_from_duplicate"] = taken
+        kept["replaced_on_survivor"] = keep_from_duplicate(survivor, duplicate, taken)
+    renamed = {"first_name", "last_name"} & set(taken)
 
     # One open referent assignment per person. An unassigned survivor keeps the duplicate's
     # referent (the person goes on being followed); otherwise the survivor's referent stays and
@@ -277,7 +303,7 @@ def person_merge(
         if count:
             moved[relation.key] = count
 
-    fill_blanks(survivor, duplicate)
+    fill_blanks(survivor, duplicate, replaced_names=names if renamed else "")
     # Entry and exit mirror the latest period, now that both files' periods are together.
     latest = survivor.enrolments.order_by(F("exited_on").desc(nulls_first=True), "-entered_on")
     if period := latest.first():

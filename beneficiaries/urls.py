@@ -8,6 +8,7 @@ urlpatterns = [
     path("personnes/", views.person_list, name="person_list"),
     path("personnes/nouvelle/", views.person_create, name="person_create"),
     path("personnes/doublons/", views_duplicates.duplicates, name="duplicates"),
+    path("personnes/doublons-probables/", views_duplicates.merge_queue, name="merge_queue"),
     path("personnes/<int:pk>/fusion/", views_duplicates.merge, name="merge"),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),

@@ -5,9 +5,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries import searches, services, sharing, timeline
+from beneficiaries import searches, services, sharing, summary, timeline
 from beneficiaries.duplicates import likely_duplicates
 from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFilter, SiteForm
 from beneficiaries.models import Household, Pathway, Person, Relationship, Site
@@ -47,6 +48,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
     people = Person.objects.visible_to(request.user).for_rows()
     person_filter = PersonFilter(data, queryset=people, user=request.user)
     page = _page(request, person_filter.qs)
+    if not page.paginator.count and data.get("q", "").strip():
+        # Nothing under this spelling: names one letter away (Stanscu for Stanescu), said so.
+        person_filter = PersonFilter(data, queryset=people, user=request.user, close=True)
+        page = _page(request, person_filter.qs)
     audit.record_list(request, Person, section="people", people=[row.pk for row in page])
     if request.htmx:
         response = render(
@@ -77,16 +82,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if person.household_id:
         relatives = person.household.members.exclude(pk=person.pk).order_by("birth_year", "pk")
     assignments = person.assignments.select_related("referent", "assigned_by")
+    # Where the accompaniment stands: blocks from accompaniment and partners (summary.py).
+    file_summary = summary.build(user=request.user, people=[person], today=timezone.localdate())
     return render(
         request,
         "beneficiaries/person_detail.html",
         {
             "person": person,
+            "summary": file_summary,
             "relatives": relatives,
             "assignments": assignments,
             "enrolments": person.enrolments.all(),
             "can_edit": permissions.can_edit_person(request.user, person),
-            "can_log": permissions.reads_notes(request.user),
             "can_coordinate": permissions.assigns_referents(request.user),
             "can_read_access_log": permissions.reads_access_log(request.user, person),
             "shows_documents": permissions.reads_documents(request.user),
@@ -226,12 +233,18 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = permissions.edits_all_files(request.user) or any(
         permissions.can_edit_person(request.user, member) for member in members
     )
+    # The household's read above covers its members (mia.audit.entries_about): the summary
+    # names no one else.
+    file_summary = summary.build(
+        user=request.user, people=members, today=timezone.localdate(), household=household
+    )
     return render(
         request,
         "beneficiaries/household_detail.html",
         {
             "household": household,
             "members": members,
+            "summary": file_summary,
             "can_edit": can_edit,
             "can_coordinate": permissions.assigns_referents(request.user),
             "shows_documents": permissions.reads_documents(request.user),

@@ -45,19 +45,36 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        expired = False
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
-            _check(request)
-        return self.get_response(request)
+            expired = _check(request)
+        response = self.get_response(request)
+        # The login page says the input is kept (the follow-up draft stays in the browser): a
+        # short-lived flag, no personal data, dropped once signed in again.
+        if expired:
+            response.set_cookie(
+                EXPIRED_COOKIE, "1", max_age=600, secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True, samesite="Lax",
+            )  # fmt: skip
+        elif EXPIRED_COOKIE in request.COOKIES and request.user.is_authenticated:
+            response.delete_cookie(EXPIRED_COOKIE, samesite="Lax")
+        return response
 
 
-def _check(request) -> None:
+# Read by templates/account/login.html.
+EXPIRED_COOKIE = "mia_session_expiree"
+
+
+def _check(request) -> bool:
+    """Ends an expired session; True when it did (the visitor was signed in until now)."""
     session = request.session
     if not request.user.is_authenticated:
         # No session under the cookie's key (it expired), or one whose account no longer signs
         # in (disabled, deleted): Django refuses the user but keeps the row.
         if session.session_key is None or SESSION_KEY in session:
             _end_current(request)
-        return
+            return True
+        return False
     now = int(time.time())
     signed_in, seen = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
     idle = settings.MIA_SESSION_IDLE_SECONDS
@@ -69,8 +86,10 @@ def _check(request) -> None:
         or now - signed_in >= settings.MIA_SESSION_MAX_SECONDS
     ):
         _end_current(request)
-    elif now - seen >= _refresh_every(idle):
+        return True
+    if now - seen >= _refresh_every(idle):
         session[SEEN_AT] = now
+    return False
 
 
 def _end_current(request) -> None:

@@ -41,24 +41,42 @@ def fold_tokens(text: str) -> list[str]:
 
 
 # Spellings that sound alike once folded: transliterations of one Cyrillic or Romanian name
-# (Shterev / Sterev / Schterew, Tsvetan / Cvetan / Zwetan, Mihai / Mihay). Longest first.
+# (Shterev / Sterev / Schterew, Tsvetan / Cvetan / Zwetan, Mihai / Mihay), French ones included
+# (Snejana / Snezhana, Tchobanov / Chobanov, Lioubomir / Lyubomir, Mikhail / Mihail). Longest first.
+# ж is j in French and in Romanian, zh in English and y/i/j the same sound: all give "i".
 _SOUNDS = [
+    ("schtsch", "st"), ("chtch", "st"), ("shch", "st"),
     ("sch", "s"), ("tsch", "c"), ("tch", "c"), ("sh", "s"), ("ch", "c"), ("ts", "c"),
-    ("tz", "c"), ("zh", "j"), ("dj", "j"), ("ph", "f"), ("th", "t"), ("ck", "c"), ("ks", "x"),
-    ("ff", "v"), ("w", "v"), ("y", "i"), ("j", "i"), ("k", "c"), ("q", "c"), ("z", "c"),
-    ("h", ""),
+    ("tz", "c"), ("zh", "i"), ("dj", "di"), ("kh", ""), ("ph", "f"), ("th", "t"), ("ck", "c"),
+    ("ks", "x"), ("ou", "u"), ("ff", "v"), ("w", "v"), ("y", "i"), ("j", "i"), ("k", "c"),
+    ("q", "c"), ("z", "c"), ("h", ""),
 ]  # fmt: skip
 _SOUNDS_RE = re.compile(
     "|".join(re.escape(a) for a, _ in sorted(_SOUNDS, key=lambda p: -len(p[0])))
 )
 _SOUNDS_MAP = dict(_SOUNDS)
 _DOUBLED = re.compile(r"(.)\1+")
+# Bulgarian and Russian surnames: Kostov, Kostof, Kostow, Kostoff and the feminine Kostova are
+# one family name, and so are -ev / -ef / -eva.
+_ENDINGS = re.compile(r"([oe])(?:va|f)$")
+# "ch" is ш in French (Chichkov), ч in English (Chobanov) and k in Romanian (Chiriac).
+_AMBIGUOUS_CH = re.compile(r"(?<![ts])(?:ch|sh)(?!tch)")
 
 
 def sound_key(token: str) -> str:
     """A rough phonetic key of a folded word: 'shterev', 'sterev', 'schterew' give 'sterev'."""
     key = _SOUNDS_RE.sub(lambda match: _SOUNDS_MAP[match.group(0)], token)
-    return _DOUBLED.sub(r"\1", key)
+    return _ENDINGS.sub(r"\1v", _DOUBLED.sub(r"\1", key))
+
+
+def sound_key_readings(token: str) -> list[str]:
+    """The keys a typed word may stand for: its own, and where it has "ch" or "sh" the key
+    with every one of them read as ш ("s") and as ч ("c"), so that Chichkov finds Шишков."""
+    readings = [sound_key(token)]
+    if _AMBIGUOUS_CH.search(token):
+        for letter in ("s", "c"):
+            readings.append(sound_key(_AMBIGUOUS_CH.sub(letter, token)))
+    return list(dict.fromkeys(key for key in readings if key))
 
 
 def sound_keys(text: str) -> str:
@@ -66,3 +84,16 @@ def sound_keys(text: str) -> str:
     with a plain substring test: ' stefan ionescu '."""
     keys = [sound_key(token) for token in fold_tokens(text)]
     return f" {' '.join(key for key in keys if key)} " if keys else ""
+
+
+def one_slip_patterns(key: str) -> list[str]:
+    """SQL LIKE patterns (on a ' key key ' column) of the whole words one letter away from
+    `key`: one letter dropped, doubled or mistyped (Stanscu, Stanesscu for Stanescu). Keys hold
+    only [a-z0-9], so nothing needs escaping; about 3 × len(key) patterns."""
+    words = set()
+    for i in range(len(key) + 1):
+        words.add(f"{key[:i]}_{key[i:]}")  # a letter was dropped
+        if i < len(key):
+            words.add(f"{key[:i]}{key[i + 1 :]}")  # a letter too many
+            words.add(f"{key[:i]}_{key[i + 1 :]}")  # a letter mistyped
+    return sorted(f"% {word} %" for word in words if word.strip("_"))
