@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accompaniment import services
 from accompaniment.models import Goal, Place, Step
 from beneficiaries.forms import DATE_INPUT
 from beneficiaries.models import Pathway, Person
@@ -56,11 +57,53 @@ def _no_future(value):
     return value
 
 
+# The next step's choice that is not a goal: a to-do of the worker (a Task).
+TASK = "tache"
+
+
+class NextStepKind(forms.RadioSelect):
+    """Each goal's option carries its pathway, for static/js/followup-next-step.js to re-select
+    the goal when the pathways ticked change."""
+
+    def __init__(self, *args, pathways: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pathways = pathways or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(
+            name, value, label, selected, index, subindex=subindex, attrs=attrs
+        )
+        option["attrs"]["data-pathway"] = self.pathways.get(str(value), "")
+        return option
+
+
+def default_next_step(goals: list[Goal], pathways: list[str]) -> str:
+    """The goal whose pathway the follow-up touched, if exactly one open goal is on those
+    pathways; otherwise a to-do of the worker."""
+    matching = [goal for goal in goals if goal.pathway in pathways]
+    return str(matching[0].pk) if len(matching) == 1 else TASK
+
+
+NEXT_STEP_FIELDS = ["next_step", "next_step_goal", "next_step_due", "next_step_past_ok"]
+
+
 class FollowUpForm(forms.Form):
     """One screen, a minute on a phone: most fields are one tap, only the note is typed."""
 
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=DATE_INPUT)
-    place = forms.ChoiceField(label=_("Lieu"), choices=Place.choices, widget=forms.RadioSelect)
+    offers_next_step = True
+
+    date = forms.DateField(
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=DATE_INPUT,
+        error_messages={"required": _("Indiquez la date.")},
+    )
+    place = forms.ChoiceField(
+        label=_("Lieu"),
+        choices=Place.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le lieu.")},
+    )
     participants = MemberChoiceField(
         label=_("Présent·es"), queryset=Person.objects.none(), required=False
     )
@@ -82,9 +125,20 @@ class FollowUpForm(forms.Form):
         label=_("Prochaine étape"),
         max_length=200,
         required=False,
-        help_text=_("Facultatif : elle devient une tâche à votre nom."),
+        help_text=_("Facultatif : ce qui doit se passer ensuite, et pour quand."),
+    )
+    next_step_goal = forms.ChoiceField(
+        label=_("Noter comme"),
+        required=False,
+        widget=NextStepKind,
+        help_text=_(
+            "Une étape du projet fait avancer un objectif de la personne, dans son projet "
+            "personnalisé. Une tâche pour moi est un rappel à votre nom, dans « Mes tâches »."
+        ),
     )
     next_step_due = forms.DateField(label=_("Pour le"), required=False, widget=DATE_INPUT)
+    # Shown once a past date was refused: a next step already late is possible, but rare.
+    next_step_past_ok = forms.BooleanField(label=_("Confirmer cette date passée"), required=False)
     # One per form shown (a callable initial): posted again, the form is recognised and saves
     # nothing more. Kept in the browser's draft (static/js/draft.js). Optional, so that a page
     # opened before the token existed still saves.
@@ -112,10 +166,55 @@ class FollowUpForm(forms.Form):
         field.widget = PresentMembers(always=person.pk)
         field.queryset = members.order_by("birth_year", "pk")
         field.initial = [person.pk]
-        today = timezone.localdate().isoformat()
-        self.fields["date"].widget.attrs["max"] = today
-        if "next_step_due" in self.fields:
-            self.fields["next_step_due"].widget.attrs["min"] = today
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.past_due = False
+        if self.offers_next_step:
+            self._offer_goals(person)
+        else:
+            for name in NEXT_STEP_FIELDS:
+                del self.fields[name]
+
+    def _offer_goals(self, person: Person) -> None:
+        """The next step may go to an open goal of the person's projet, or be a task."""
+        order = {code: index for index, code in enumerate(Pathway.values)}
+        self.goals = {
+            str(goal.pk): goal
+            for goal in sorted(
+                services.open_goals(person),
+                key=lambda goal: (order.get(goal.pathway, len(order)), goal.pk),
+            )
+        }
+        if not self.goals:
+            del self.fields["next_step_goal"]
+            self.fields["next_step"].help_text = _(
+                "Facultatif : elle devient une tâche à votre nom (« Mes tâches »). Pour en faire "
+                "une étape du projet personnalisé, ajoutez-lui d'abord un objectif."
+            )
+            return
+        field = self.fields["next_step_goal"]
+        # The widget first: setting the choices hands them to the widget.
+        field.widget = NextStepKind(pathways={pk: goal.pathway for pk, goal in self.goals.items()})
+        field.choices = [
+            *(
+                (
+                    pk,
+                    _("Étape du projet : %(goal)s (%(pathway)s)")
+                    % {"goal": goal.title, "pathway": goal.get_pathway_display()},
+                )
+                for pk, goal in self.goals.items()
+            ),
+            (TASK, _("Tâche pour moi (hors projet)")),
+        ]
+        if self.is_bound and not self.data.get(self.add_prefix("next_step_goal")):
+            # Nothing chosen (no script on the page, or the worker left it): the default, shown
+            # ticked if the form comes back with an error, so that what is saved is what is read.
+            pathways = self.fields["pathways"].widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("pathways")
+            )
+            self.data = self.data.copy()
+            self.data[self.add_prefix("next_step_goal")] = default_next_step(
+                list(self.goals.values()), pathways
+            )
 
     def clean_date(self):
         return _no_future(self.cleaned_data["date"])
@@ -124,24 +223,36 @@ class FollowUpForm(forms.Form):
         others = [p for p in self.cleaned_data["participants"] if p.pk != self.person.pk]
         return [self.person, *others]
 
-    def clean_next_step_due(self):
-        due = self.cleaned_data.get("next_step_due")
-        if due and due < timezone.localdate():
-            raise forms.ValidationError(_("Cette date est déjà passée."))
-        return due
+    def clean_next_step_goal(self) -> Goal | None:
+        choice = self.cleaned_data.get("next_step_goal")
+        return self.goals.get(choice) if choice and choice != TASK else None
 
     def clean(self):
         cleaned = super().clean()
-        missing_due = not cleaned.get("next_step_due") and "next_step_due" not in self.errors
+        if "next_step" not in self.fields:
+            return cleaned
+        due = cleaned.get("next_step_due")
+        missing_due = not due and "next_step_due" not in self.errors
         if cleaned.get("next_step") and missing_due:
-            self.add_error("next_step_due", _("Indiquez pour quand."))
-        if cleaned.get("next_step_due") and not cleaned.get("next_step"):
+            self.add_error("next_step_due", _("Indiquez pour quand est la prochaine étape."))
+        if due and not cleaned.get("next_step"):
             self.add_error("next_step", _("Décrivez la prochaine étape."))
+        self.past_due = bool(due and due < timezone.localdate())
+        if self.past_due and not cleaned.get("next_step_past_ok"):
+            self.add_error(
+                "next_step_due",
+                _(
+                    "Cette date est déjà passée. Corrigez-la, ou cochez « Confirmer cette date "
+                    "passée » pour la garder."
+                ),
+            )
         return cleaned
 
 
 class FollowUpEditForm(FollowUpForm):
-    """Correcting a follow-up: its next step, if any, already is a task of its own."""
+    """Correcting a follow-up: its next step, if any, already is a task or a step of its own."""
+
+    offers_next_step = False
 
     def __init__(self, *args, follow_up, **kwargs):
         present = [p.pk for p in follow_up.participants.all()]
@@ -158,8 +269,6 @@ class FollowUpEditForm(FollowUpForm):
             },
             **kwargs,
         )
-        del self.fields["next_step"]
-        del self.fields["next_step_due"]
         # A correction changes one row, however often it is posted.
         del self.fields["token"]
 
@@ -168,6 +277,11 @@ class GoalForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["title", "pathway", "status"]
+        error_messages = {
+            "title": {"required": _("Indiquez l'objectif.")},
+            "pathway": {"required": _("Choisissez le parcours.")},
+            "status": {"required": _("Choisissez l'état de l'objectif.")},
+        }
 
 
 class StepForm(forms.ModelForm):
@@ -175,6 +289,7 @@ class StepForm(forms.ModelForm):
         model = Step
         fields = ["title", "who", "due_on", "done_on"]
         widgets = {"due_on": DATE_INPUT, "done_on": DATE_INPUT}
+        error_messages = {"title": {"required": _("Décrivez l'étape.")}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -95,10 +95,12 @@ def follow_up_create(
     participants: Iterable[Person],
     next_step: str | None = None,
     next_step_due: datetime.date | None = None,
+    next_step_goal: Goal | None = None,
     token: uuid.UUID | None = None,
 ) -> FollowUp:
     """Record an entretien with `person` (and the household members present), bring their
-    last contact date forward, and turn the next step, if any, into a task of the author.
+    last contact date forward, and turn the next step, if any, into a step of
+    `next_step_goal` (an open goal of the person's projet) or else into a task of the author.
 
     `token` is the one-time token of the form: the same form posted again, even at the same
     instant, writes nothing and returns the follow-up it already created."""
@@ -108,6 +110,8 @@ def follow_up_create(
     present = _participants(person, participants)
     if next_step and next_step_due is None:
         raise ValidationError(_("Indiquez pour quand est la prochaine étape."))
+    if next_step_goal is not None:
+        _check_open_goal(next_step_goal, person=person)
     follow_up = FollowUp(
         organisation_id=person.organisation_id,
         person=person,
@@ -129,7 +133,13 @@ def follow_up_create(
         return saved
     follow_up.participants.set(present)
     _raise_last_contact([p.pk for p in present], date)
-    if next_step:
+    if next_step and next_step_goal is not None:
+        step_create(
+            step=Step(title=next_step, due_on=next_step_due, follow_up=follow_up),
+            goal=next_step_goal,
+            by=by,
+        )
+    elif next_step:
         Task.objects.create(
             organisation_id=person.organisation_id,
             person=person,
@@ -231,6 +241,37 @@ def _set_closed_on(goal: Goal, previous_status: str | None) -> None:
         goal.closed_on = timezone.localdate()
 
 
+def open_goals(person: Person):
+    """The goals of the person's projet that a next step may still serve."""
+    return Goal.objects.filter(person=person).exclude(status__in=CLOSED_STATUSES)
+
+
+def _check_open_goal(goal: Goal, *, person: Person) -> None:
+    if goal.person_id != person.pk:
+        raise ValidationError(_("Cet objectif n'est pas celui de cette personne."))
+    if goal.status in CLOSED_STATUSES:
+        raise ValidationError(_("Cet objectif est clos : choisissez-en un autre."))
+
+
+def _start(goal: Goal, *, by) -> None:
+    """A goal "pas commencé" that gets a step is under way. One conditional UPDATE: two steps
+    added at once start it once; the version moves, so a goal form opened before cannot put
+    the old state back without a conflict."""
+    started = Goal.objects.filter(pk=goal.pk, status=GoalStatus.NOT_STARTED).update(
+        status=GoalStatus.IN_PROGRESS, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not started:
+        return
+    goal.status = GoalStatus.IN_PROGRESS
+    goal.version += 1
+    PlanChange.objects.create(
+        goal=goal,
+        action=PlanChange.Action.UPDATED,
+        changes={"status": [str(GoalStatus.NOT_STARTED.label), _shown(goal, "status")]},
+        by=by,
+    )
+
+
 @transaction.atomic
 def goal_create(*, goal: Goal, person: Person, by) -> Goal:
     goal.person = person
@@ -265,6 +306,8 @@ def goal_update(*, goal: Goal, by, expected_version: int) -> Goal:
 
 @transaction.atomic
 def step_create(*, step: Step, goal: Goal, by) -> Step:
+    """Add a step to a goal (from the plan, or a follow-up's next step: `step.follow_up`);
+    a goal not started yet is then "en cours", in the history as well."""
     step.goal = goal
     step.save()
     PlanChange.objects.create(
@@ -274,6 +317,7 @@ def step_create(*, step: Step, goal: Goal, by) -> Step:
         changes=_diff(dict.fromkeys(STEP_FIELDS), step, STEP_FIELDS),
         by=by,
     )
+    _start(goal, by=by)
     return step
 
 

@@ -1,13 +1,9 @@
-"""Social workers' daily pages: the home page with "my week" and the caseload, follow-ups,
-tasks, and the projet personnalisé."""
+"""Social workers' daily pages: follow-ups, tasks, and the projet personnalisé (the home page,
+with "my week" and the caseload, is accompaniment/week.py)."""
 
-import datetime
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,127 +14,13 @@ from django.views.decorators.http import require_POST
 from accompaniment import services
 from accompaniment.forms import FollowUpEditForm, FollowUpForm, GoalForm, StepForm
 from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
-from beneficiaries.models import Pathway, Person, Site, SiteStatus
+from beneficiaries.models import Pathway, Person
 from mia import audit, permissions
 from mia.concurrency import ConflictError
 from mia.params import next_url
 from mia.permissions import access
 
-# Each list of "my week" shows this many rows at most: a week's work, not an archive.
-MY_WEEK_LIMIT = 20
 PLAN_HISTORY_LIMIT = 100
-
-
-def _end_of_week(today: datetime.date) -> datetime.date:
-    return today + datetime.timedelta(days=6 - today.weekday())
-
-
-# --- Home --------------------------------------------------------------------------------------
-
-
-def _my_week(user, caseload, *, today: datetime.date, has_caseload: bool) -> dict:
-    """What is due by Sunday (or overdue), and who has not been seen for a while."""
-    end = _end_of_week(today)
-    tasks = list(
-        Task.objects.visible_to(user)
-        .filter(assigned_to=user, done_on__isnull=True, due_on__lte=end)
-        .select_related("person")
-        .only("title", "due_on", "done_on", "person__first_name", "person__last_name")
-        .order_by("due_on", "pk")[: MY_WEEK_LIMIT + 1]
-    )
-    steps, not_seen, weeks = [], [], None
-    # A coordinator with no caseload still gets the tasks of the follow-ups they logged.
-    if has_caseload:
-        steps = list(
-            Step.objects.filter(
-                goal__person__in=caseload,
-                goal__status__in=[GoalStatus.NOT_STARTED, GoalStatus.IN_PROGRESS],
-                done_on__isnull=True,
-                due_on__lte=end,
-            )
-            .select_related("goal__person")
-            .only("title", "due_on", "goal__person__first_name", "goal__person__last_name")
-            .order_by("due_on", "pk")[: MY_WEEK_LIMIT + 1]
-        )
-        weeks = user.organisation.follow_up_alert_weeks
-        not_seen = list(
-            caseload.filter(_not_seen_since(today, weeks))
-            .only("first_name", "last_name", "last_contact_on")
-            .order_by(F("last_contact_on").asc(nulls_first=True), "last_name", "first_name", "pk")[
-                : MY_WEEK_LIMIT + 1
-            ]
-        )
-    return {
-        "today": today,
-        "end": end,
-        "tasks": tasks[:MY_WEEK_LIMIT],
-        "more_tasks": len(tasks) > MY_WEEK_LIMIT,
-        "steps": steps[:MY_WEEK_LIMIT],
-        "more_steps": len(steps) > MY_WEEK_LIMIT,
-        "not_seen": not_seen[:MY_WEEK_LIMIT],
-        "more_not_seen": len(not_seen) > MY_WEEK_LIMIT,
-        "weeks": weeks,
-    }
-
-
-def _not_seen_since(today: datetime.date, weeks: int) -> Q:
-    # Never seen counts too: a new person waits for a first entretien.
-    return Q(last_contact_on__isnull=True) | Q(
-        last_contact_on__lt=today - datetime.timedelta(weeks=weeks)
-    )
-
-
-@access(permissions.signed_in)
-def home(request: HttpRequest) -> HttpResponse:
-    """ "Mon portefeuille": my week (tasks, steps, people to see again), then the people this
-    user follows. Other roles see where to go from here."""
-    user = request.user
-    caseload = week = None
-    to_see_again = False
-    if permissions.keeps_caseload(user):
-        today = timezone.localdate()
-        mine = Person.objects.visible_to(user).filter(referent=user).active()
-        listed = mine
-        to_see_again = request.GET.get("a_revoir") == "1"
-        if to_see_again:
-            listed = mine.filter(_not_seen_since(today, user.organisation.follow_up_alert_weeks))
-        caseload = Paginator(
-            listed.for_rows().order_by("last_name", "first_name", "pk"),
-            settings.MIA_PAGE_SIZE,
-        ).get_page(request.GET.get("page"))
-        week = _my_week(
-            user, mine, today=today, has_caseload=to_see_again or caseload.paginator.count > 0
-        )
-        audit.record_list(
-            request,
-            Person,
-            section="caseload",
-            people=[
-                *(person.pk for person in caseload),
-                *(task.person.pk for task in week["tasks"]),
-                *(step.goal.person.pk for step in week["steps"]),
-                *(person.pk for person in week["not_seen"]),
-            ],
-        )
-    summary = None
-    if permissions.reads_figures(user):
-        summary = Person.objects.visible_to(user).aggregate(
-            active=Count("pk", filter=Q(exited_on__isnull=True)),
-            unassigned=Count("pk", filter=Q(exited_on__isnull=True, referent__isnull=True)),
-        )
-        summary["open_sites"] = Site.objects.visible_to(user).filter(status=SiteStatus.OPEN).count()
-    return render(
-        request,
-        "accompaniment/home.html",
-        {
-            "page": caseload,
-            "week": week,
-            "to_see_again": to_see_again,
-            "summary": summary,
-            "keeps_caseload": permissions.keeps_caseload(user),
-            "reads_person_files": permissions.reads_person_files(user),
-        },
-    )
 
 
 # --- Follow-ups --------------------------------------------------------------------------------
@@ -157,6 +39,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
     done_url = next_url(request, reverse("beneficiaries:person_detail", args=[person.pk]))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        goal = data.get("next_step_goal")
         try:
             services.follow_up_create(
                 person=person,
@@ -168,13 +51,19 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
                 participants=data["participants"],
                 next_step=data["next_step"] or None,
                 next_step_due=data["next_step_due"],
+                next_step_goal=goal,
                 token=data["token"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             message = _("L'entretien est enregistré.")
-            if data["next_step"]:
+            if data["next_step"] and goal:
+                message = _(
+                    "L'entretien est enregistré, et la prochaine étape ajoutée au projet "
+                    "personnalisé (objectif « %(goal)s »)."
+                ) % {"goal": goal.title}
+            elif data["next_step"]:
                 message = _(
                     "L'entretien est enregistré, et la prochaine étape ajoutée à vos tâches."
                 )
@@ -313,10 +202,18 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     )
     by_pathway = {code: [] for code in Pathway.values}
     for goal in goals:
-        by_pathway[goal.pathway].append(goal)
-    sections = [
-        (code, label, by_pathway[code]) for code, label in Pathway.choices if by_pathway[code]
-    ]
+        by_pathway.setdefault(goal.pathway, []).append(goal)
+    # Every pathway, even without a goal yet: the projet is read (and filled) as a whole.
+    sections = [(code, label, by_pathway[code]) for code, label in Pathway.choices]
+    # The person's to-dos, apart from the steps of the projet (none for who reads no notes).
+    tasks = None
+    if permissions.reads_notes(request.user):
+        tasks = list(
+            Task.objects.visible_to(request.user)
+            .filter(person=person, done_on__isnull=True)
+            .select_related("assigned_to")
+            .order_by("due_on", "pk")
+        )
     history = list(
         PlanChange.objects.filter(goal__person=person).select_related("goal", "by")[
             :PLAN_HISTORY_LIMIT
@@ -328,6 +225,8 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "sections": sections,
+            "has_goals": bool(goals),
+            "tasks": tasks,
             "history": _history(history, goals),
             "can_edit": permissions.can_edit_person(request.user, person),
             "today": timezone.localdate(),
@@ -382,8 +281,12 @@ def step_create(request: HttpRequest, pk: int) -> HttpResponse:
     _editable_person(request, goal.person)
     form = StepForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        not_started = goal.status == GoalStatus.NOT_STARTED
         services.step_create(step=form.save(commit=False), goal=goal, by=request.user)
-        messages.success(request, _("L'étape est ajoutée."))
+        message = _("L'étape est ajoutée.")
+        if not_started and goal.status == GoalStatus.IN_PROGRESS:
+            message = _("L'étape est ajoutée, et l'objectif est maintenant « en cours ».")
+        messages.success(request, message)
         return redirect(_plan_url(goal))
     audit.record_read(request, goal, section="plan")
     return render(

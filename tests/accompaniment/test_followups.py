@@ -168,7 +168,7 @@ def test_future_date_and_incomplete_next_step_are_refused_in_french(login_as, pe
     assert response.status_code == 200
     html = response.content.decode()
     assert "La date ne peut pas être dans le futur." in html
-    assert "Indiquez pour quand." in html
+    assert "Indiquez pour quand est la prochaine étape." in html
     assert "Texte à garder" in html and 'value="Accompagner à la CAF"' in html
     assert not FollowUp.objects.exists() and not Task.objects.exists()
 
@@ -177,7 +177,7 @@ def test_missing_place_is_refused(login_as, person):
     response = _post(login_as("referent"), person, place="")
 
     assert response.status_code == 200
-    assert "Ce champ est obligatoire." in response.content.decode()
+    assert "Choisissez le lieu." in response.content.decode()
     assert not FollowUp.objects.exists()
 
 

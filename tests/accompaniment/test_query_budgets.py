@@ -34,17 +34,7 @@ def caseload(request, referent, site):
     return people
 
 
-@pytest.mark.parametrize("caseload", SIZES, indirect=True)
-def test_home_with_my_week(login_as, caseload, django_assert_num_queries):
-    client = login_as("referent")
-    # + caseload count and page (household, site, commune joined), my tasks (person joined),
-    #   steps due (goal and person joined), the organisation's alert delay, people not seen.
-    # + one audit entry naming every person shown (mia.audit.record_list).
-    with django_assert_num_queries(9):
-        response = client.get(reverse("home"))
-    week = response.context["week"]
-    shown = min(len(caseload), 20)
-    assert (len(week["tasks"]), len(week["steps"]), len(week["not_seen"])) == (shown,) * 3
+# The home page ("my week", covers, the caseload): tests/accompaniment/test_home_budget.py.
 
 
 @pytest.mark.parametrize("caseload", SIZES, indirect=True)
@@ -59,9 +49,10 @@ def test_plan(login_as, referent, caseload, django_assert_num_queries):
         reverse("accompaniment:goal_create", args=[person.pk]),
         {"title": "Suivi", "pathway": "other", "status": "in_progress"},
     )
-    # + person, goals, their steps (one prefetch), history rows (goal and author joined).
+    # + person, goals, their steps (one prefetch), the person's open tasks (assignee joined),
+    #   history rows (goal and author joined).
     # + audit entry (mia.audit.record_read).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(reverse("accompaniment:plan", args=[person.pk]))
     shown = sum(len(goals) for _code, _label, goals in response.context["sections"])
     assert shown == person.goals.count() == len(caseload) + 2
@@ -73,9 +64,9 @@ def test_follow_up_form(login_as, caseload, django_assert_num_queries):
     FollowUpFactory(person=person)
     client = login_as("referent")
     url = reverse("accompaniment:followup_create", args=[person.pk])
-    # + person, household members offered.
+    # + person, household members offered, open goals offered for the next step.
     # + audit entry (mia.audit.record_read).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["form"].fields["participants"].queryset) == len(caseload)
 
@@ -93,12 +84,13 @@ def test_follow_up_saved_with_every_member_present(login_as, caseload, django_as
         "next_step_due": TODAY.isoformat(),
         "token": str(uuid.uuid4()),
     }
-    # + person, members posted (validation); then in one transaction (savepoint and release):
+    # + person, open goals offered, members posted (validation); then in one transaction
+    #   (savepoint and release):
     #   a follow-up of this form's token (a resend finds it), the follow-up (in a savepoint and
     #   release of its own: two copies at once), participants already linked, participants
     #   linked, last contact of all (one UPDATE), task; the success message.
     # + audit entries of the follow-up, of its participants and of the task (mia.audit); with
     #   the participants audited, Django reads once more which are already linked.
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.post(reverse("accompaniment:followup_create", args=[person.pk]), data)
     assert response.status_code == 302
