@@ -1,9 +1,21 @@
-"""What accompaniment adds to the timeline: follow-ups, tasks, goals and steps of the plan.
-Notes appear only to those who read notes (mia.permissions.reads_notes)."""
+"""What accompaniment adds to the timeline: follow-ups, tasks, goals and steps of the plan,
+appointments. Notes (and appointments) appear only to those who read notes
+(mia.permissions.reads_notes)."""
 
 from django.utils.translation import gettext as _
 
-from accompaniment.models import FollowUp, Goal, GoalStatus, Place, Step, Task
+from accompaniment.models import (
+    Appointment,
+    AppointmentPlace,
+    AppointmentStatus,
+    FollowUp,
+    Goal,
+    GoalStatus,
+    Place,
+    Step,
+    Task,
+    Transfer,
+)
 from beneficiaries.timeline import PERSON_NAME, Entry, TimelineQuery, register
 from mia import permissions
 from mia.links import object_url
@@ -130,7 +142,93 @@ def plan(query: TimelineQuery):
     return entries
 
 
+def transfers(query: TimelineQuery):
+    """A transfer, "Transfert de X à Y — motif": the reason is the team's own words, for
+    those who read notes; the others see who handed over to whom."""
+    if query.pathway:
+        return []
+    rows = (
+        Transfer.people.through.objects.filter(person_id__in=query.person_ids)
+        .select_related("transfer__from_referent", "transfer__to_referent", "person")
+        .only(
+            "transfer__on",
+            "transfer__reason",
+            *(
+                f"transfer__{side}__{field}"
+                for side in ("from_referent", "to_referent")
+                for field in ("first_name", "last_name", "email")
+            ),
+            *PERSON_NAME,
+        )
+        .order_by("-transfer__on", "-transfer_id")
+    )
+    show_reason = permissions.reads_notes(query.user)
+    between, to = _("Transfert de %(from)s à %(to)s"), _("Transfert à %(to)s")
+    entries = []
+    for row in rows[: query.limit]:
+        transfer = row.transfer
+        names = {"from": transfer.from_referent, "to": transfer.to_referent or "—"}
+        title = (between if transfer.from_referent else to) % names
+        if show_reason:
+            title = f"{title} — {transfer.reason}"
+        entries.append(
+            Entry(
+                date=transfer.on,
+                rank=(14, row.transfer_id),
+                kind="transfer",
+                title=title,
+                who=str(row.person),
+                url=object_url("beneficiaries:person_detail", row.person_id),
+            )
+        )
+    return entries
+
+
+def appointments(query: TimelineQuery):
+    """Rendez-vous, planned or past: the team's diary, like tasks, for those who read notes."""
+    if not permissions.reads_notes(query.user):
+        return []
+    rows = (
+        Appointment.objects.filter(person_id__in=query.person_ids)
+        .select_related("person", "partner", "worker")
+        .only(
+            *("date", "time", "place", "pathway", "purpose", "status"),
+            *("partner__name", "worker__first_name", "worker__last_name", "worker__email"),
+            *PERSON_NAME,
+        )
+        .order_by("-date", "-time", "-pk")
+    )
+    if query.pathway:
+        rows = rows.filter(pathway=query.pathway)
+    title = _("Rendez-vous à %(time)s — %(where)s")
+    places = {value: str(label) for value, label in AppointmentPlace.choices}
+    statuses = {value: str(label) for value, label in AppointmentStatus.choices}
+    entries = []
+    for row in rows[: query.limit]:
+        text = title % {
+            "time": row.time.strftime("%H:%M"),
+            "where": row.partner.name if row.partner_id else places.get(row.place, row.place),
+        }
+        if row.status != AppointmentStatus.PLANNED:
+            text = f"{text} ({statuses[row.status].lower()})"
+        entries.append(
+            Entry(
+                date=row.date,
+                rank=(15, row.pk),
+                kind=f"appointment_{row.status}",
+                title=text,
+                detail=row.purpose,
+                pathways=(row.pathway,) if row.pathway else (),
+                who=str(row.person),
+                url=object_url("accompaniment:appointment_edit", row.pk),
+            )
+        )
+    return entries
+
+
 def register_sources() -> None:
     register("accompaniment.follow_ups", follow_ups)
     register("accompaniment.tasks", tasks)
     register("accompaniment.plan", plan)
+    register("accompaniment.appointments", appointments)
+    register("accompaniment.transfers", transfers)

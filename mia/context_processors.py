@@ -9,12 +9,21 @@ def navigation(request) -> dict:
     return {
         "nav": {
             "persons": permissions.reads_person_files(user),
+            # The pages' "Nouvelle personne" and "Nouveau lieu" buttons.
+            "person_create": permissions.creates_person_files(user),
+            "site_create": permissions.edits_sites(user),
             "sites": permissions.reads_person_files(user),
             "board": permissions.reads_caseload_board(user),
+            # The board's link to the temporary covers (accompaniment:covers).
+            "covers": permissions.assigns_referents(user),
             "shared_files": permissions.reads_shared_files(user),
             "organisations": permissions.reads_person_files(user),
             "referrals_sent": permissions.sends_referrals(user),
             "referrals_received": permissions.answers_referrals(user),
+            # Not a menu entry: the "Entretien" buttons of lists of people (person_rows.html).
+            "follow_ups": permissions.reads_notes(user),
+            # The account menu's link to accompaniment:calendar_feed_settings.
+            "calendar_feed": permissions.keeps_caseload(user),
             "team": permissions.manages_accounts(user),
             "admin": user.is_staff,
         }

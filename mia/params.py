@@ -35,6 +35,12 @@ def next_url(request: HttpRequest, default: str) -> str:
     query string), else `default`. Django's check refuses other sites and schemes; a page of
     ours is also required, since redirect() reads any other word as the name of a URL."""
     target = request.POST.get("next") or request.GET.get("next") or ""
+    return local_path(request, target, default=default)
+
+
+def local_path(request: HttpRequest, target: str, *, default: str) -> str:
+    """`target` if it is the path of one of our pages (with its query string), else `default`:
+    `next` above, or an address stored with a row (a notice's page)."""
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

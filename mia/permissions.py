@@ -83,9 +83,9 @@ def assigns_referents(user) -> bool:
 
 
 def reads_caseload_board(user) -> bool:
-    """The board names workers and leads to their people: it is the coordinators' tool. Managers
-    read figures, which the reporting pages give without names."""
-    return _role(user) == Role.COORDINATOR
+    """The board names workers and leads to their people: the coordinators' tool, which managers
+    read too, read-only and without notes (accompaniment/board.py)."""
+    return _role(user) in {Role.COORDINATOR, Role.MANAGER}
 
 
 def edits_sites(user) -> bool:

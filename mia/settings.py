@@ -4,6 +4,7 @@ environment (see .env.example); the defaults make `make run` work with nothing s
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -163,6 +164,15 @@ CELERY_BEAT_SCHEDULE = {
     "mia-security-events-purge": {"task": "mia.tasks.security_events_purge", "schedule": 24 * 3600},
     # Expired sessions, with the search texts they hold (mia.sessions.purge_expired).
     "mia-sessions-purge": {"task": "mia.tasks.sessions_purge", "schedule": 24 * 3600},
+    # Notices in MIA (accompaniment.notices), before the working day, Paris time (CELERY_TIMEZONE).
+    "partners-consents-expiring": {
+        "task": "partners.tasks.consents_expiring",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "accompaniment-appointments-tomorrow": {
+        "task": "accompaniment.tasks.appointments_tomorrow",
+        "schedule": crontab(hour=5, minute=45),
+    },
 }
 
 AUTH_USER_MODEL = "mia.User"
@@ -328,6 +338,10 @@ AUDITED_MODELS = {
     "accompaniment.Task": {"person": "person_id", "redact": ["title"]},
     "accompaniment.Goal": {"person": "person_id", "redact": ["title"]},
     "accompaniment.Step": {"person": "goal__person_id", "redact": ["title", "who"]},
+    "accompaniment.Appointment": {
+        "person": "person_id",
+        "redact": ["address", "contact", "purpose"],
+    },
     "partners.Referral": {"person": "person_id", "redact": ["reason", "decline_reason"]},
     "partners.ReferralEvent": {"person": "referral__person_id", "redact": ["note"]},
     "partners.Document": {"person": "person_id", "household": "household_id", "redact": ["file"]},

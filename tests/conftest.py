@@ -5,6 +5,7 @@
 that will receive a share, `partner_without_share` to one that will not; `outsider` is a social
 worker of another association on the same instance."""
 
+import dataclasses
 import datetime
 import importlib
 
@@ -17,7 +18,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pytest_django.plugin import blocking_manager_key
 
-from accompaniment.models import Appointment, FollowUp, Goal, Notice, Step, Task
+from accompaniment.models import (
+    Appointment,
+    CalendarFeed,
+    Cover,
+    FollowUp,
+    Goal,
+    Notice,
+    Step,
+    Task,
+)
 from beneficiaries import services
 from mia.models import OrganisationKind, Role
 from partners import documents, referrals
@@ -151,12 +161,20 @@ def person(association, household, referent):
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class FeedLink:
+    """A calendar feed as the URL names it: by its secret token (`pk`, for the tests that
+    build every URL from `files[kind].pk`)."""
+
+    pk: str
+
+
 def _pdf(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
 
 
 @pytest.fixture
-def files(settings, tmp_path, person, site, referent, partner):
+def files(settings, tmp_path, person, site, referent, colleague, partner):
     """`person`'s file, shared with `partner`'s organisation (identity, employment, documents,
     with a proof of consent) and holding one row of every kind a URL can point to: the objects
     of the access matrix, the fuzz test and the audit walk (tests/mia/test_audit_reads.py)."""
@@ -217,6 +235,18 @@ def files(settings, tmp_path, person, site, referent, partner):
             created_by=referent,
         ),
         "notice": Notice.objects.create(user=referent, kind="transfer", person=person),
+        # `referent`'s calendar feed: its URL holds the token, not an id (FeedLink).
+        "calendar_feed": FeedLink(
+            CalendarFeed.objects.create(user=referent, token="jeton-de-test-" + "x" * 32).token
+        ),
+        # `referent` away this week, `colleague` sees their week (accompaniment.covers).
+        "cover": Cover.objects.create(
+            organisation=person.organisation,
+            absent=referent,
+            covering=colleague,
+            starts_on=today,
+            ends_on=today + datetime.timedelta(days=7),
+        ),
     }
 
 

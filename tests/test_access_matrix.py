@@ -16,7 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accompaniment.forms import FollowUpEditForm, GoalForm, StepForm
-from accompaniment.models import FollowUp, Goal, Step
+from accompaniment.forms_appointments import AppointmentForm
+from accompaniment.models import Appointment, CalendarFeed, Cover, FollowUp, Goal, Step
 from beneficiaries import services as beneficiaries_services
 from beneficiaries.forms import HouseholdForm, PersonForm, SiteForm
 from beneficiaries.models import Household, Person, Site
@@ -30,7 +31,8 @@ from tests.routes import route_names
 # route -> (object in the URL, status for a partner the person's file is shared with).
 # Shared sections: identity, employment, documents. None: the URL names no object.
 ROUTES = {
-    "home": (None, 200),
+    # A partner has no caseload nor week: home is their referrals to handle.
+    "home": (None, 302),
     "health": (None, 200),
     # Posted by the language switch of every page (tests/mia/test_language.py).
     "language": (None, 405),
@@ -41,6 +43,7 @@ ROUTES = {
     "beneficiaries:person_list": (None, 403),
     "beneficiaries:person_create": (None, 404),
     "beneficiaries:duplicates": (None, 403),
+    "beneficiaries:merge_queue": (None, 403),
     "beneficiaries:site_list": (None, 403),
     "beneficiaries:site_create": (None, 403),
     "beneficiaries:household_create": (None, 404),
@@ -56,6 +59,13 @@ ROUTES = {
     "beneficiaries:site_edit": ("site", 404),
     "accompaniment:followup_create": ("person", 404),
     "accompaniment:followup_edit": ("follow_up", 404),
+    "accompaniment:person_appointments": ("person", 404),
+    "accompaniment:appointment_create": ("person", 404),
+    "accompaniment:appointment_edit": ("appointment", 404),
+    "accompaniment:appointment_slip": ("appointment", 404),
+    "accompaniment:calendar_feed_settings": (None, 403),
+    # The secret token decides, not who asks: whoever holds it reads the feed (no names).
+    "accompaniment:calendar_feed": ("calendar_feed", 200),
     "accompaniment:task_done": ("task", 404),
     "accompaniment:plan": ("person", 404),
     "accompaniment:goal_create": ("person", 404),
@@ -63,7 +73,16 @@ ROUTES = {
     "accompaniment:step_create": ("goal", 404),
     "accompaniment:step_edit": ("step", 404),
     "accompaniment:board": (None, 403),
+    "accompaniment:board_people": (None, 403),
+    "accompaniment:board_tasks": (None, 403),
     "accompaniment:transfer": (None, 403),
+    "accompaniment:covers": (None, 403),
+    "accompaniment:cover_end": ("cover", 404),
+    # Every account has its own notices; one is opened (marked read) by a POST, and another
+    # user's is a 404 whatever the method.
+    "accompaniment:notices": (None, 200),
+    "accompaniment:notice_open": ("notice", 404),
+    "accompaniment:notices_read": (None, 405),
     "accompaniment:person_exit": ("person", 404),
     "accompaniment:person_reenter": ("person", 404),
     "partners:portal": (None, 200),
@@ -79,6 +98,7 @@ ROUTES = {
     "partners:referral_accept": ("referral", 405),
     "partners:referral_decline": ("referral", 405),
     "partners:referral_done": ("referral", 405),
+    "partners:referral_reply": ("referral", 405),
     "partners:referral_cancel": ("referral", 404),
     "partners:person_documents": ("person", 200),
     # A household's papers may concern adults who did not consent: never shared as such.
@@ -87,7 +107,7 @@ ROUTES = {
     "partners:document_delete": ("document", 404),
 }
 # Open without signing in; the language switch only takes a POST.
-PUBLIC = {"health": 200, "language": 405}
+PUBLIC = {"health": 200, "language": 405, "accompaniment:calendar_feed": 200}
 # Third-party URL sets with their own rules: allauth (login, password) and the Django admin
 # (administrator role, tested in tests/beneficiaries/test_access.py).
 THIRD_PARTY = ("admin:", "account_", "mfa_", "socialaccount_", "usersessions_")
@@ -110,7 +130,12 @@ def url_of(route: str, objects: dict) -> str:
 
 
 ALL = sorted(ROUTES)
-OBJECT_ROUTES = sorted(route for route, (kind, _) in ROUTES.items() if kind)
+# A URL holding a secret token instead of a file's id (the calendar feed) is opened by whoever
+# holds the token: it is tested as the lists are, and must never show a name.
+TOKEN_ROUTES = {"accompaniment:calendar_feed"}
+OBJECT_ROUTES = sorted(
+    route for route, (kind, _) in ROUTES.items() if kind and route not in TOKEN_ROUTES
+)
 
 
 @pytest.mark.parametrize("route", ALL)
@@ -140,6 +165,7 @@ POST_ONLY_ROUTES = {
     "partners:referral_accept":   (405, 404),
     "partners:referral_decline":  (405, 404),
     "partners:referral_done":     (405, 404),
+    "partners:referral_reply":    (405, 404),
     "partners:referral_cancel":   (404, 405),
     "partners:document_delete":   (404, 405),
 }  # fmt: skip
@@ -170,11 +196,19 @@ OUTSIDER_PAGES = {
     "beneficiaries:person_list": 200,
     "beneficiaries:person_create": 200,
     "beneficiaries:duplicates": 405,
+    "beneficiaries:merge_queue": 403,
     "beneficiaries:site_list": 200,
     "beneficiaries:site_create": 200,
     "beneficiaries:household_create": 200,
     "accompaniment:board": 403,
+    "accompaniment:calendar_feed_settings": 200,
+    "accompaniment:calendar_feed": 200,
+    "accompaniment:board_people": 403,
+    "accompaniment:board_tasks": 403,
     "accompaniment:transfer": 403,
+    "accompaniment:covers": 403,
+    "accompaniment:notices": 200,
+    "accompaniment:notices_read": 405,
     "partners:portal": 403,
     "partners:organisations": 200,
     "partners:referrals_sent": 200,
@@ -231,10 +265,11 @@ def test_another_association_opens_its_own_files_and_only_those(login_as, files,
         ),
         ("referent", ["partners:referrals_sent"], ["partners:portal", "accompaniment:board"]),
         ("coordinator", ["accompaniment:board", "team_list"], ["partners:referrals_received"]),
+        ("manager", ["accompaniment:board"], ["team_list", "partners:referrals_sent"]),
     ],
 )
 def test_the_menu_offers_what_the_role_may_open(login_as, persona, shown, hidden, db):
-    html = login_as(persona).get(reverse("home")).content.decode()
+    html = login_as(persona).get(reverse("home"), follow=True).content.decode()
     menu = html[html.index('<ul class="nav">') : html.index("</nav>")]
 
     for route in shown:
@@ -263,12 +298,20 @@ WRITES = {
     "beneficiaries:site_edit":             (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
     "accompaniment:followup_create":       (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
     "accompaniment:followup_edit":         (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "accompaniment:appointment_create":    (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:appointment_edit":      (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:calendar_feed_settings": (LOGIN, OK, OK,  OK,  403, 403, 403, 403, OK),
     "accompaniment:task_done":             (LOGIN, OK,  404, OK,  404, 404, 404, 404, 404),
     "accompaniment:goal_create":           (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
     "accompaniment:goal_edit":             (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
     "accompaniment:step_create":           (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
     "accompaniment:step_edit":             (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
     "accompaniment:transfer":              (LOGIN, 403, 403, OK,  403, 403, 403, 403, 403),
+    "accompaniment:covers":                (LOGIN, 403, 403, OK,  403, 403, 403, 403, 403),
+    "accompaniment:cover_end":             (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
+    # The notice is the referent's: anyone else's id is a 404; "all read" marks one's own.
+    "accompaniment:notice_open":           (LOGIN, OK,  404, 404, 404, 404, 404, 404, 404),
+    "accompaniment:notices_read":          (LOGIN, OK,  302, 302, 302, 302, 302, 302, 302),
     "accompaniment:person_exit":           (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
     "accompaniment:person_reenter":        (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
     "partners:consents":                   (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
@@ -277,6 +320,7 @@ WRITES = {
     "partners:referral_accept":            (LOGIN, 404, 404, 404, 404, 404, OK,  404, 404),
     "partners:referral_decline":           (LOGIN, 404, 404, 404, 404, 404, OK,  404, 404),
     "partners:referral_done":              (LOGIN, 404, 404, 404, 404, 404, OK,  404, 404),
+    "partners:referral_reply":             (LOGIN, 404, 404, 404, 404, 404, OK,  404, 404),
     "partners:referral_cancel":            (LOGIN, OK,  404, OK,  404, 404, 404, 404, 404),
     "partners:person_documents":           (LOGIN, OK,  OK,  OK,  404, 403, 403, 404, 404),
     "partners:household_documents":        (LOGIN, OK,  OK,  OK,  404, 403, 404, 404, 404),
@@ -295,6 +339,7 @@ READ_ONLY = {
     "security_events",
     "beneficiaries:person_list",
     "beneficiaries:duplicates",
+    "beneficiaries:merge_queue",
     "beneficiaries:person_detail",
     "beneficiaries:person_timeline",
     "beneficiaries:person_access_log",
@@ -303,7 +348,13 @@ READ_ONLY = {
     "beneficiaries:site_list",
     "beneficiaries:site_detail",
     "accompaniment:plan",
+    "accompaniment:person_appointments",
+    "accompaniment:appointment_slip",
+    "accompaniment:calendar_feed",
     "accompaniment:board",
+    "accompaniment:board_people",
+    "accompaniment:board_tasks",
+    "accompaniment:notices",
     "partners:portal",
     "partners:organisations",
     "partners:consent_proof",
@@ -342,6 +393,7 @@ def _pdf() -> SimpleUploadedFile:
 
 
 TODAY = datetime.date.today().isoformat()
+TOMORROW = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
 
 
 @dataclass(frozen=True)
@@ -419,6 +471,32 @@ POSTS = {
         _stored("follow_up"),
     ),
     "accompaniment:task_done": Post("task", lambda o: {}, _stored("task")),
+    "accompaniment:appointment_create": Post(
+        "person",
+        lambda o: {
+            "date": TOMORROW,
+            "time": "10:30",
+            "duration_minutes": "60",
+            "place": "office",
+            "worker": o["referent"].pk,
+        },
+        _count(Appointment),
+    ),
+    "accompaniment:appointment_edit": Post(
+        "appointment",
+        lambda o: _as_posted(
+            AppointmentForm(user=o["referent"], appointment=o["appointment"]),
+            place="office",
+            contact="Mme Diallo, accueil",
+        ),
+        _stored("appointment"),
+    ),
+    # Replace: a new address for whoever posts (created if they had none).
+    "accompaniment:calendar_feed_settings": Post(
+        None,
+        lambda o: {"action": "replace"},
+        lambda o: sorted(CalendarFeed.objects.values_list("user_id", "token")),
+    ),
     "accompaniment:goal_create": Post(
         "person",
         lambda o: {"title": "Logement", "pathway": "housing", "status": "not_started"},
@@ -444,9 +522,24 @@ POSTS = {
             "id": o["person"].pk,
             "vers": o["colleague"].pk,
             "attendu": 1,
+            "motif": "Départ de la référente",
+            "le": TODAY,
         },
         _stored("person"),
     ),
+    "accompaniment:covers": Post(
+        None,
+        lambda o: {
+            "absent": o["colleague"].pk,
+            "covering": o["coordinator"].pk,
+            "starts_on": TODAY,
+            "ends_on": TODAY,
+        },
+        _count(Cover),
+    ),
+    "accompaniment:cover_end": Post("cover", lambda o: {}, _stored("cover")),
+    "accompaniment:notice_open": Post("notice", lambda o: {}, _stored("notice")),
+    "accompaniment:notices_read": Post(None, lambda o: {}, _stored("notice")),
     "accompaniment:person_exit": Post(
         "person", lambda o: {"date": TODAY, "reason": "moved_away"}, _stored("person")
     ),
@@ -468,6 +561,8 @@ POSTS = {
             "organisation": o["partner_without_share"].organisation_id,
             "pathway": "rights",
             "reason": "Domiciliation",
+            # No consent for this partner: the form asks first, then sends on request.
+            "action": "send",
         },
         _count(Referral),
     ),
@@ -476,6 +571,11 @@ POSTS = {
         "referral", lambda o: {"reason": "Hors de notre secteur."}, _stored("referral")
     ),
     "partners:referral_done": Post("referral", lambda o: {}, _stored("referral")),
+    "partners:referral_reply": Post(
+        "referral",
+        lambda o: {"comment": "Rendez-vous pris, venir avec une pièce d'identité."},
+        _stored("referral"),
+    ),
     "partners:referral_cancel": Post("referral", lambda o: {}, _stored("referral")),
     "partners:person_documents": Post(
         "person", lambda o: {"file": _pdf(), "kind": "caf"}, _count(Document)

@@ -69,6 +69,7 @@ READERS = {
     "security_events": "administrator",
     "beneficiaries:person_list": "referent",
     "beneficiaries:duplicates": "referent",
+    "beneficiaries:merge_queue": "coordinator",
     "beneficiaries:person_detail": "referent",
     "beneficiaries:person_timeline": "referent",
     "beneficiaries:person_access_log": "coordinator",
@@ -77,7 +78,13 @@ READERS = {
     "beneficiaries:site_list": "referent",
     "beneficiaries:site_detail": "referent",
     "accompaniment:plan": "referent",
+    "accompaniment:person_appointments": "referent",
+    "accompaniment:appointment_slip": "referent",
+    "accompaniment:calendar_feed": "anonymous",
     "accompaniment:board": "coordinator",
+    "accompaniment:board_people": "coordinator",
+    "accompaniment:board_tasks": "coordinator",
+    "accompaniment:notices": "referent",
     "partners:portal": "partner",
     "partners:organisations": "referent",
     "partners:consent_proof": "referent",
@@ -123,6 +130,9 @@ QUERY = [
     "vers",
     "attendu",
     "a_revoir",
+    "quoi",
+    "referent",
+    "lieu",
 ]
 # Names a tampered post may add, to reach fields the form does not offer.
 EXTRA = [
@@ -353,6 +363,8 @@ EVENTS = [
 NOT_DATA = {"sessions.session", "usersessions.usersession", "admin.logentry"}
 # Fields that change when the persona signs in, before each example.
 SIGN_IN_FIELDS = {"mia.user": {"last_login"}}
+# And when a calendar last read its feed: a record of the read, like the audit's.
+READ_MARKS = {"accompaniment.calendarfeed": {"last_read_at"}}
 
 
 def _rows(model):
@@ -370,7 +382,7 @@ def snapshot() -> dict:
         label = model._meta.label_lower
         if label in NOT_DATA:
             continue
-        skipped = SIGN_IN_FIELDS.get(label, set())
+        skipped = SIGN_IN_FIELDS.get(label, set()) | READ_MARKS.get(label, set())
         rows[label] = {
             row["pk"]: {field: value for field, value in row.items() if field not in skipped}
             for row in _rows(model).values("pk", *(f.attname for f in model._meta.concrete_fields))

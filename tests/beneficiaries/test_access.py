@@ -34,8 +34,9 @@ EXPECTED = {
     "coordinator":           [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200],
     "manager":               [200, 200, 200, 404, 404, 200, 404, 404, 200, 200, 403, 404, 403, 403],
     "administrator":         [200, 200, 200, 404, 404, 200, 404, 404, 200, 200, 403, 404, 200, 200],
-    "partner":               [200, 403, 404, 404, 404, 404, 404, 404, 403, 404, 403, 404, 403, 403],
-    "partner_without_share": [200, 403, 404, 404, 404, 404, 404, 404, 403, 404, 403, 404, 403, 403],
+    # A partner's home redirects to their referrals to handle.
+    "partner":               [302, 403, 404, 404, 404, 404, 404, 404, 403, 404, 403, 404, 403, 403],
+    "partner_without_share": [302, 403, 404, 404, 404, 404, 404, 404, 403, 404, 403, 404, 403, 403],
     "outsider":              [200, 200, 404, 200, 404, 404, 200, 404, 200, 404, 200, 404, 403, 403],
 }  # fmt: skip
 
@@ -55,7 +56,10 @@ def test_page_access(login_as, person, household, site, persona, url_name, expec
 
     assert response.status_code == expected
     if expected == 302:
-        assert response["Location"].startswith(reverse("account_login"))
+        login = reverse("account_login")
+        if persona.startswith("partner"):
+            login = reverse("partners:referrals_received")
+        assert response["Location"].startswith(login)
 
 
 def test_outsider_does_not_list_the_other_association_files(login_as, person):

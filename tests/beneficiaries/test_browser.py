@@ -28,7 +28,7 @@ def test_social_worker_finds_a_person_on_a_phone(live_server, phone, referent, s
     log_in(phone, live_server, referent.email, PASSWORD)
 
     expect(phone.get_by_role("heading", name="Mon portefeuille")).to_be_visible()
-    expect(phone.get_by_role("heading", name="3 personnes suivies")).to_be_visible()
+    expect(phone.locator(".caseload-count")).to_have_text("3 personnes suivies")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the caseload must not scroll sideways on a phone"
 

@@ -63,22 +63,24 @@ def sized(request, association, referent, colleague):
 def test_caseload(login_as, sized, django_assert_num_queries):
     client = login_as("referent")
     # + count and page of the caseload with household, site and commune joined; "my week"
-    #   (accompaniment.views.home): my tasks, steps due in my caseload, the organisation's
-    #   alert delay, people not seen since.
+    #   (accompaniment.week): colleagues covered, my appointments, tasks, steps due in my
+    #   caseload, the organisation's alert delay, people not seen since.
     # + one audit entry naming every person shown (mia.audit.record_list).
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(reverse("home"))
-    assert _linked(response, "beneficiaries:person_detail", sized) == _one_page(len(sized))
+    # A phone-sized page of the caseload (accompaniment.week.CASELOAD_PAGE_SIZE).
+    assert _linked(response, "beneficiaries:person_detail", sized) == min(len(sized), 20)
 
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
 def test_coordinator_home(login_as, sized, django_assert_num_queries):
     client = login_as("coordinator")
-    # + caseload count (empty, so no page), my tasks ("my week": no caseload, so no steps nor
-    #   people to see again), figures on people, count of open sites.
-    with django_assert_num_queries(6):
+    # + caseload count (empty, so no page), colleagues covered, "my week" (appointments,
+    #   tasks, steps, people to see again, each one query whatever the rows), the alert
+    #   delay, figures on people, count of open sites.
+    with django_assert_num_queries(12):
         response = client.get(reverse("home"))
-    assert response.context["summary"]["active"] == len(sized)
+    assert response.context["figures"]["main"][0]["count"] == len(sized)
 
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
@@ -110,7 +112,9 @@ def test_person_detail(login_as, sized, colleague, django_assert_num_queries):
     # + person (household, site, commune, referent), relatives, referent history, periods in
     #   the programme (enrolments), files merged into this one (PersonMerge).
     # + audit entry (mia.audit.record_read).
-    with django_assert_num_queries(8):
+    # + the summary (tests/beneficiaries/test_file_summary.py): the alert delay, follow-ups,
+    #   tasks, appointments, goals, consents.
+    with django_assert_num_queries(14):
         response = client.get(reverse("beneficiaries:person_detail", args=[person.pk]))
     assert _linked(response, "beneficiaries:person_detail", sized[1:]) == len(sized) - 1
     assert len(response.context["assignments"]) == person.assignments.count() > len(sized)
@@ -122,7 +126,9 @@ def test_household_detail(login_as, sized, django_assert_num_queries):
     client = login_as("referent")
     # + household with site, members with referents, stays with their sites.
     # + audit entry (mia.audit.record_read).
-    with django_assert_num_queries(7):
+    # + the summary (tests/beneficiaries/test_file_summary.py): the alert delay, follow-ups
+    #   (none, so no participants), tasks, appointments, goals, consents.
+    with django_assert_num_queries(13):
         response = client.get(
             reverse("beneficiaries:household_detail", args=[sized[0].household_id])
         )

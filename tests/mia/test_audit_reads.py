@@ -130,6 +130,10 @@ SHOWS_PEOPLE = {
     "accompaniment:followup_edit": [Visit("referent", "follow_up")],
     "accompaniment:task_done": [_post(persona="referent", kind="task", htmx=True)],
     "accompaniment:plan": [Visit("referent", "person")],
+    "accompaniment:person_appointments": [Visit("referent", "person")],
+    "accompaniment:appointment_create": [Visit("referent", "person")],
+    "accompaniment:appointment_edit": [Visit("referent", "appointment")],
+    "accompaniment:appointment_slip": [Visit("referent", "appointment")],
     "accompaniment:goal_create": [Visit("referent", "person")],
     "accompaniment:goal_edit": [Visit("referent", "goal")],
     "accompaniment:step_create": [Visit("referent", "goal")],
@@ -143,6 +147,21 @@ SHOWS_PEOPLE = {
             label="a site",
         ),
     ],
+    # The referent's notice about `person` names them.
+    "accompaniment:notices": [Visit("referent")],
+    "accompaniment:board_people": [
+        Visit("coordinator", query=lambda f: {"quoi": "non_vues"}, shows=("person", "other")),
+        Visit(
+            "manager",
+            query=lambda f: {"quoi": "actives", "lieu": f["site"].pk},
+            shows=("person", "other"),
+            label="a site",
+        ),
+    ],
+    # No task of these files is overdue: tests/accompaniment/test_board_lists.py checks the
+    # entry of a list that shows some.
+    "accompaniment:board_tasks": [Visit("coordinator", shows=())],
+    "beneficiaries:merge_queue": [Visit("coordinator", shows=("person", "other"))],
     "accompaniment:person_exit": [Visit("referent", "person")],
     "accompaniment:person_reenter": [Visit("referent", "left", shows=("left",))],
     "partners:portal": [Visit("partner")],
@@ -159,6 +178,9 @@ SHOWS_PEOPLE = {
         _post(lambda f: {"reason": "Complet"}, persona="partner", kind="referral", htmx=True)
     ],
     "partners:referral_done": [_post(persona="partner", kind="referral", htmx=True)],
+    "partners:referral_reply": [
+        _post(lambda f: {"comment": "RDV pris"}, persona="partner", kind="referral", htmx=True)
+    ],
     "partners:referral_cancel": [_post(persona="referent", kind="referral", htmx=True)],
     "partners:person_documents": [Visit("referent", "person"), Visit("partner", "person")],
     "partners:household_documents": [Visit("referent", "household")],
@@ -179,9 +201,22 @@ SHOWS_NO_PERSON = {
     "beneficiaries:site_create": ("referent", "an empty form"),
     "beneficiaries:site_edit": ("referent", "a living place's form, no household"),
     "accompaniment:board": ("coordinator", "figures per worker or site, no names"),
+    "accompaniment:calendar_feed_settings": ("referent", "the worker's own feed address"),
+    # A calendar application reads it, no one signed in: when, where and a file number, never
+    # a name. Its reads are kept as CalendarFeed.last_read_at, not in the audit of people.
+    "accompaniment:calendar_feed": ("anonymous", "times and places, no name"),
+    "accompaniment:covers": ("coordinator", "who replaces whom: the team's accounts"),
+    "accompaniment:cover_end": ("coordinator", "POST only: ends a cover"),
+    "accompaniment:notice_open": ("referent", "POST only: marks a notice read, redirects"),
+    "accompaniment:notices_read": ("referent", "POST only: marks notices read"),
     "partners:organisations": ("referent", "partner organisations and their contacts"),
 }
-SITE_KINDS = {"beneficiaries:site_edit": "site"}
+SITE_KINDS = {
+    "beneficiaries:site_edit": "site",
+    "accompaniment:calendar_feed": "calendar_feed",
+    "accompaniment:cover_end": "cover",
+    "accompaniment:notice_open": "notice",
+}
 # The signed-in account's own pages (allauth): no person followed appears there.
 ACCOUNT_PAGES = ("account_", "mfa_", "socialaccount_", "usersessions_")
 

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from accompaniment.models import Appointment
 from mia.celery import app as celery_app
 from mia.models import AuditEntry, SecurityEvent, SecurityEventKind
 from partners import services as partners_services
@@ -154,6 +155,25 @@ def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
     Consent.objects.filter(pk=consent.pk).update(
         expires_on=timezone.localdate() - datetime.timedelta(days=1)
     )
+    # A second consent ends in ten days, an appointment is tomorrow: one notice each.
+    partners_services.consent_record(
+        person=person,
+        organisation=partner.organisation,
+        purpose="Suivi de la domiciliation",
+        sections=["identity"],
+        given_on=datetime.date(2026, 1, 5),
+        expires_on=timezone.localdate() + datetime.timedelta(days=10),
+        proof=None,
+        by=referent,
+    )
+    Appointment.objects.create(
+        organisation=person.organisation,
+        person=person,
+        worker=referent,
+        date=timezone.localdate() + datetime.timedelta(days=1),
+        time=datetime.time(9, 30),
+        place="office",
+    )
     long_ago = timezone.now() - datetime.timedelta(days=settings.MIA_AUDIT_RETENTION_DAYS + 1)
     AuditEntry.objects.create(at=long_ago, action="view", app_label="mia", model="user")
     SecurityEvent.objects.create(kind=SecurityEventKind.SIGNED_IN, at=long_ago)
@@ -166,12 +186,16 @@ def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
 
     assert first == {
         "partners.tasks.shares_expire": 2,
+        "partners.tasks.consents_expiring": {"notices": 1},
+        "accompaniment.tasks.appointments_tomorrow": {"notices": 1},
         "mia.tasks.audit_purge": {"deleted": 1},
         "mia.tasks.security_events_purge": {"deleted": 1},
         "mia.tasks.sessions_purge": {"sessions": 1, "user_sessions": 0},
     }
     assert second == {
         "partners.tasks.shares_expire": 0,
+        "partners.tasks.consents_expiring": {"notices": 0},
+        "accompaniment.tasks.appointments_tomorrow": {"notices": 0},
         "mia.tasks.audit_purge": {"deleted": 0},
         "mia.tasks.security_events_purge": {"deleted": 0},
         "mia.tasks.sessions_purge": {"sessions": 0, "user_sessions": 0},

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 
 from tests.conftest import PERSONAS
 from tests.processes import run_python
@@ -21,6 +23,9 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 def test_everyone_switches_to_english_and_back(login_as, persona, db):
     client = login_as(persona)
     home = reverse("home") if persona != "anonymous" else reverse("account_login")
+    if persona.startswith("partner"):
+        # A partner's home is their list of referrals to handle.
+        home = reverse("partners:referrals_received")
 
     french = client.get(home)
     switched = client.post(LANGUAGE, {"language": "en", "next": home})
@@ -152,3 +157,30 @@ def test_the_catalogue_has_every_string_of_the_interface(tmp_path):
     committed = _po_entries((CATALOGUE / "django.po").read_text(encoding="utf-8"))
     assert sorted(set(fresh) - set(committed)) == [], "new strings: run make messages"
     assert sorted(set(committed) - set(fresh)) == [], "strings no longer used: run make messages"
+
+
+def test_the_french_catalogue_gives_french_plurals_and_changes_no_text():
+    """French is the source language: locale/fr exists for Django's French plural rule only
+    (n > 1: "0 personne"), every entry being its own message id (make messages, msgen)."""
+    french = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
+    po = (french / "django.po").read_text(encoding="utf-8")
+    entries = _po_entries(po)
+    english = _po_entries((CATALOGUE / "django.po").read_text(encoding="utf-8"))
+
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in po
+    assert "fuzzy" not in entries
+    assert sorted(set(entries) - {"fuzzy"}) == sorted(set(english) - {"fuzzy"})
+    for key, forms in entries.items():
+        msgid = key.split("\x04")[-1]
+        assert forms[0] == msgid, key
+    # Every plural message of the interface: the singular for 0 and 1, the plural from 2.
+    plurals = re.findall(r'^msgid "(.+)"\nmsgid_plural "(.+)"$', po, re.MULTILINE)
+    assert len(plurals) > 20
+    with translation.override("fr"):
+        for singular, plural in plurals:
+            singular, plural = (s.replace('\\"', '"') for s in (singular, plural))
+            assert [ngettext(singular, plural, n) for n in (0, 1, 2)] == [
+                singular,
+                singular,
+                plural,
+            ]

@@ -53,7 +53,10 @@ def test_a_privileged_account_without_an_authenticator_can_only_enrol(required, 
 
 @pytest.mark.parametrize("persona", ["referent", "partner"])
 def test_other_roles_are_not_made_to_enrol(required, login_as, persona):
-    assert login_as(persona).get(reverse("home")).status_code == 200
+    response = login_as(persona).get(reverse("home"), follow=True)
+
+    assert response.status_code == 200
+    assert ENROLMENT not in [url for url, _status in response.redirect_chain]
 
 
 def test_an_enrolled_coordinator_works(required, client, coordinator):

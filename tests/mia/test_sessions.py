@@ -267,7 +267,9 @@ def test_an_administrator_ends_only_their_organisations_sessions(login_as, reque
     response = login_as("administrator").post(END, {"user": account.pk})
 
     assert response.status_code == 404
-    assert client.get(reverse("home")).status_code == 200
+    # Still signed in: the home page (a partner's redirects to their referrals) opens.
+    still = client.get(reverse("home"), follow=True)
+    assert still.status_code == 200 and still.wsgi_request.user == account
 
 
 def test_the_admins_user_list_ends_sessions_of_the_organisations_accounts(
