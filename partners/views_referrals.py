@@ -345,17 +345,22 @@ def referral_accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _answerable(request: HttpRequest, pk: int) -> Referral:
+    """A referral the partner may answer, with what its page shows, for a form sent back."""
+    return get_object_or_404(
+        Referral.objects.answerable_by(request.user).select_related(
+            "person__organisation", "organisation", "created_by", "answered_by"
+        ),
+        pk=pk,
+    )
+
+
 @access(permissions.answers_referrals, hide=True)
 @require_POST
 def referral_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        referral = get_object_or_404(
-            Referral.objects.answerable_by(request.user).select_related(
-                "person__organisation", "organisation", "created_by", "answered_by"
-            ),
-            pk=pk,
-        )
+        referral = _answerable(request, pk)
         return _render_detail(request, referral, decline_form=form)
     return _answer(
         request,
@@ -390,12 +395,7 @@ def referral_reply(request: HttpRequest, pk: int) -> HttpResponse:
     to their organisation that is open or done."""
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        referral = get_object_or_404(
-            Referral.objects.answerable_by(request.user).select_related(
-                "person__organisation", "organisation", "created_by", "answered_by"
-            ),
-            pk=pk,
-        )
+        referral = _answerable(request, pk)
         return _render_detail(request, referral, reply_form=form)
     return _answer(
         request,
