@@ -29,6 +29,7 @@ from beneficiaries.models import Enrolment, Household, Person, Site
 from mia import audit, permissions
 from mia.params import int_or_none
 from mia.permissions import access
+from mia.text import elides
 
 # --- Transfers -----------------------------------------------------------------------------------
 
@@ -45,14 +46,17 @@ def _transfer_scope(user, scope: str, pk: int) -> tuple[str, Person]:
         return str(person), people.filter(pk=person.pk)
     if scope == "menage":
         household = get_object_or_404(Household.objects.visible_to(user), pk=pk)
-        subject = _("Ménage %(name)s") % {"name": household.name}
-        return subject, people.filter(household=household)
+        return household.heading, people.filter(household=household)
     if scope == "site":
         site = get_object_or_404(Site.objects.visible_to(user), pk=pk)
         subject = _("Lieu de vie %(name)s") % {"name": site.name}
         return subject, people.filter(household__site=site)
     worker = get_object_or_404(permissions.team_members(user), pk=pk)
-    return _("Portefeuille de %(name)s") % {"name": worker}, people.filter(referent=worker)
+    if elides(str(worker)):
+        subject = _("Portefeuille d'%(name)s") % {"name": worker}
+    else:
+        subject = _("Portefeuille de %(name)s") % {"name": worker}
+    return subject, people.filter(referent=worker)
 
 
 # The scope of the page's links, as a Transfer records it.

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accompaniment.covers import covered_by
@@ -26,6 +27,7 @@ from mia import audit, permissions
 from mia.links import object_url
 from mia.models import Organisation
 from mia.permissions import access
+from mia.text import elides
 
 # Rows of one kind in one section, per worker: a week's work, not an archive.
 MY_WEEK_LIMIT = 20
@@ -102,6 +104,20 @@ class Week:
     not_seen_count: int = 0
     # A covered colleague's: the last day of the cover.
     until: datetime.date | None = None
+
+    @property
+    def cover_title(self) -> str:
+        """A covered colleague's week, as its folded heading reads."""
+        name, date = str(self.worker), date_format(self.until, "j F")
+        if elides(name):
+            return _("Semaine d'%(name)s (remplacement jusqu'au %(date)s)") % {
+                "name": name,
+                "date": date,
+            }
+        return _("Semaine de %(name)s (remplacement jusqu'au %(date)s)") % {
+            "name": name,
+            "date": date,
+        }
 
     @property
     def people(self) -> list[int]:

@@ -97,3 +97,9 @@ def one_slip_patterns(key: str) -> list[str]:
             words.add(f"{key[:i]}{key[i + 1 :]}")  # a letter too many
             words.add(f"{key[:i]}_{key[i + 1 :]}")  # a letter mistyped
     return sorted(f"% {word} %" for word in words if word.strip("_"))
+
+
+def elides(word: str) -> bool:
+    """French writes "d'Anaïs", "d'Hélène" but "de Marius": whether "de" before this word
+    loses its vowel."""
+    return fold(word)[:1] in {"a", "e", "i", "o", "u", "y", "h"}

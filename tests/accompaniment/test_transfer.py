@@ -325,3 +325,28 @@ def test_preview_query_budget(login_as, caseload, referent, colleague, django_as
     assert "Radu00" in page
     others = len(caseload) - 10
     assert (f"et {others} autres" in page) == (others > 0)
+
+
+@pytest.mark.parametrize(
+    ("scope", "first_name", "subject"),
+    [
+        ("menage", None, "Famille Stoica"),
+        ("referent", "Anaïs", "Portefeuille d'Anaïs"),
+        ("referent", "Marius", "Portefeuille de Marius"),
+    ],
+)
+def test_the_preview_names_what_is_transferred_as_french_reads(
+    login_as, world, referent, coordinator, scope, first_name, subject
+):
+    """Not "Ménage Famille Stoica" nor "Portefeuille de Anaïs"."""
+    if first_name:
+        referent.first_name = first_name
+        referent.save(update_fields=["first_name"])
+    ids = {"menage": world["stoica"].household_id, "referent": referent.pk}
+
+    preview = login_as("coordinator").get(
+        TRANSFER, {"portee": scope, "id": ids[scope], "vers": coordinator.pk}
+    )
+
+    assert preview.context["subject"].startswith(subject)
+    assert "Ménage Famille" not in preview.content.decode()

@@ -5,6 +5,7 @@ lands after signing in."""
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -180,12 +181,25 @@ def test_the_week_of_a_colleague_i_cover(login_as, away, colleague, person, hous
     html = response.content.decode()
     until = (TODAY + 7 * DAY).strftime("%-d")
     assert re.search(
-        rf"Semaine de {away.get_full_name()} \(remplacement jusqu'au {until} \w+\)", html
+        rf"Semaine (de |d')\s*{away.get_full_name()} \(remplacement jusqu'au {until} \w+\)",
+        unescape(html),
     )
     # Their tasks are theirs to tick off: the covering colleague reads them.
     task = covered.today.rows[1].task
     assert reverse("accompaniment:task_done", args=[task.pk]) not in html
     assert reverse("accompaniment:followup_create", args=[person.pk]) in html
+
+
+@pytest.mark.parametrize(
+    ("first_name", "heading"), [("Anaïs", "Semaine d'Anaïs"), ("Marius", "Semaine de Marius")]
+)
+def test_the_covered_week_reads_as_french_does(login_as, away, first_name, heading):
+    away.first_name = first_name
+    away.save(update_fields=["first_name"])
+
+    html = unescape(login_as("colleague").get(reverse("home")).content.decode())
+
+    assert f"{heading} {away.last_name} (remplacement" in html
 
 
 def test_a_cover_that_ended_or_is_someone_elses_shows_nothing(
@@ -209,7 +223,7 @@ def test_a_cover_that_ended_or_is_someone_elses_shows_nothing(
     response = login_as("colleague").get(reverse("home"))
 
     assert response.context["covering"] == []
-    assert "Semaine de" not in response.content.decode()
+    assert "Semaine d" not in response.content.decode()
 
 
 def test_the_audit_names_everyone_shown_covered_colleagues_people_included(
@@ -267,6 +281,20 @@ def test_the_caseload_search_works_without_javascript(login_as, caseload):
     assert "Stanescu" not in posted["Location"]
     page = client.get(posted["Location"].split("#")[0])
     assert [p.last_name for p in page.context["caseload"]["page"]] == ["Stanescu"]
+
+
+@pytest.mark.parametrize(("query", "near"), [("Stanscu", True), ("Stanescu", False)])
+def test_the_caseload_search_offers_names_one_letter_away_and_says_so(
+    login_as, colleague, caseload, household, query, near
+):
+    follow(colleague, household, "Ion", "Stanescu")  # near, but not mine
+
+    fragment = login_as("referent").post(
+        reverse("home"), {"portefeuille": query}, headers={"HX-Request": "true"}
+    )
+
+    assert [p.pk for p in fragment.context["caseload"]["page"]] == [caseload[2].pk]
+    assert ("voici les noms à une lettre près" in fragment.content.decode()) is near
 
 
 def test_the_caseload_search_stays_inside_my_caseload(login_as, colleague, caseload, household):
