@@ -24,7 +24,14 @@ from django.db.models.functions import Abs, Coalesce
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import OTHER_NAMES_MARK, Nationality, Person, PersonQuerySet, Sex
+from beneficiaries.models import (
+    OTHER_NAMES_MARK,
+    DistinctPair,
+    Nationality,
+    Person,
+    PersonQuerySet,
+    Sex,
+)
 from mia.text import fold_tokens, sound_key
 
 NAME_POINTS = 60
@@ -303,7 +310,8 @@ def likely_pairs(queryset: PersonQuerySet) -> list[Pair]:
     Python by every two sound keys of one spelling (Person.name_keys: the names, then the other
     spellings), so that Ionescu Stefan, Ștefan Ionescu and Стефан Йонеску meet; only the files
     of a group are compared, ranked as likely_duplicates ranks them. A birth year more than a
-    year apart is settled before ranking: the names cannot make up for it."""
+    year apart is settled before ranking: the names cannot make up for it. Pairs a coordinator
+    found to be two people (DistinctPair) are left out."""
     rows = [
         _Row(*values)
         for values in queryset.order_by().values_list(
@@ -319,7 +327,12 @@ def likely_pairs(queryset: PersonQuerySet) -> list[Pair]:
             keys.update(itertools.combinations(words, 2))
         for key in keys:
             groups.setdefault(key, []).append(row)
-    pairs, seen = [], set()
+    pairs = []
+    seen = set(
+        DistinctPair.objects.filter(first__in=queryset.order_by().values("pk")).values_list(
+            "first_id", "second_id"
+        )
+    )
     for members in groups.values():
         for a, b in itertools.combinations(members, 2):
             ids = (a.pk, b.pk) if a.pk < b.pk else (b.pk, a.pk)
@@ -387,6 +400,9 @@ def person_relations() -> list[Relation]:
                     other_field=rel.field.m2m_field_name(),
                 )
             )
+        elif model is DistinctPair:
+            # A decision about the two files, not the person's content: it goes with the file.
+            continue
         elif not model._meta.auto_created:  # link tables of many-to-many: handled above
             relations.append(
                 Relation(

@@ -861,3 +861,27 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_person_id} → {self.survivor_id}"
+
+
+class DistinctPair(models.Model):
+    """Two files a coordinator checked and found to be two people: the queue of likely
+    duplicates shows them no more. `first` has the smaller id. A merge does not move these rows
+    (beneficiaries.duplicates.person_relations): the merged file's decisions go with it."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("paire de dossiers distincts")
+        verbose_name_plural = _("paires de dossiers distincts")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="distinct_pair_once"),
+            models.CheckConstraint(condition=Q(first__lt=F("second")), name="distinct_pair_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"

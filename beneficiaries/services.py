@@ -16,6 +16,7 @@ from beneficiaries.duplicates import (
     snapshot,
 )
 from beneficiaries.models import (
+    DistinctPair,
     Enrolment,
     ExitReason,
     Household,
@@ -205,6 +206,18 @@ def caseload_transfer(
 
 class MergeRefused(Exception):
     """The two files cannot be merged; the message says why, in French, for the user."""
+
+
+def pair_distinct(*, one: Person, other: Person, by) -> DistinctPair:
+    """Record that two files likely to be one person are two people (the queue of likely
+    duplicates leaves them out); recording it twice is harmless."""
+    if one.pk == other.pk or one.organisation_id != other.organisation_id:
+        raise MergeRefused(_("Ces deux dossiers ne peuvent pas être comparés."))
+    first, second = sorted((one.pk, other.pk))
+    pair, _created = DistinctPair.objects.get_or_create(
+        first_id=first, second_id=second, defaults={"decided_by": by}
+    )
+    return pair
 
 
 @transaction.atomic

@@ -10,6 +10,11 @@ urlpatterns = [
     path("personnes/doublons/", views_duplicates.duplicates, name="duplicates"),
     path("personnes/doublons-probables/", views_duplicates.merge_queue, name="merge_queue"),
     path("personnes/<int:pk>/fusion/", views_duplicates.merge, name="merge"),
+    path(
+        "personnes/<int:pk>/deux-personnes/",
+        views_duplicates.distinct_pair,
+        name="distinct_pair",
+    ),
     path("personnes/<int:pk>/", views.person_detail, name="person_detail"),
     path("personnes/<int:pk>/modifier/", views.person_edit, name="person_edit"),
     path("personnes/<int:pk>/historique/", views.person_timeline, name="person_timeline"),

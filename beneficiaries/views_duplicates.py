@@ -83,6 +83,28 @@ def merge_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "beneficiaries/merge_queue.html", {"page": page})
 
 
+@access(permissions.merges_files, hide=True)
+@require_POST
+def distinct_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Ce sont deux personnes": the pair (this file and the one posted as `autre`) leaves the
+    queue of likely duplicates."""
+    other = int_or_404(request.POST.get("autre"))
+    people = Person.objects.visible_to(request.user)
+    found = people.filter(pk__in=[pk, other]).in_bulk()
+    if pk == other or len(found) != 2:
+        raise Http404
+    services.pair_distinct(one=found[pk], other=found[other], by=request.user)
+    messages.success(
+        request,
+        _(
+            "Dossiers n° %(first)s et n° %(second)s : deux personnes, la paire ne sera plus "
+            "proposée."
+        )
+        % {"first": min(pk, other), "second": max(pk, other)},
+    )
+    return redirect("beneficiaries:merge_queue")
+
+
 class MergeForm(forms.Form):
     survivor = forms.TypedChoiceField(
         label=gettext_lazy("Dossier à garder"), coerce=int, widget=forms.RadioSelect

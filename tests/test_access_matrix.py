@@ -20,7 +20,7 @@ from accompaniment.forms_appointments import AppointmentForm
 from accompaniment.models import Appointment, CalendarFeed, Cover, FollowUp, Goal, Step
 from beneficiaries import services as beneficiaries_services
 from beneficiaries.forms import HouseholdForm, PersonForm, SiteForm
-from beneficiaries.models import Household, Person, Site
+from beneficiaries.models import DistinctPair, Household, Person, Site
 from mia.models import SecurityEvent, SecurityEventKind, User
 from partners import services
 from partners.models import Consent, Document, Referral
@@ -52,6 +52,7 @@ ROUTES = {
     "beneficiaries:person_timeline": ("person", 404),
     "beneficiaries:person_access_log": ("person", 403),
     "beneficiaries:merge": ("person", 404),
+    "beneficiaries:distinct_pair": ("person", 404),
     "beneficiaries:household_detail": ("household", 404),
     "beneficiaries:household_edit": ("household", 404),
     "beneficiaries:household_timeline": ("household", 404),
@@ -162,6 +163,7 @@ def test_partner_with_a_share_sees_only_what_was_shared(login_as, files, route):
 POST_ONLY_ROUTES = {
     #                             partner_without_share, outsider
     "accompaniment:task_done":    (404, 405),
+    "beneficiaries:distinct_pair": (404, 404),
     "partners:referral_accept":   (405, 404),
     "partners:referral_decline":  (405, 404),
     "partners:referral_done":     (405, 404),
@@ -292,6 +294,7 @@ WRITES = {
     "beneficiaries:person_create":         (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, OK),
     "beneficiaries:person_edit":           (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
     "beneficiaries:merge":                 (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
+    "beneficiaries:distinct_pair":         (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
     "beneficiaries:household_create":      (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, OK),
     "beneficiaries:household_edit":        (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
     "beneficiaries:site_create":           (LOGIN, OK,  OK,  OK,  403, 403, 403, 403, OK),
@@ -432,6 +435,9 @@ POSTS = {
             },
         },
         _stored("person", "duplicate"),
+    ),
+    "beneficiaries:distinct_pair": Post(
+        "person", lambda o: {"autre": o["duplicate"].pk}, _count(DistinctPair)
     ),
     "beneficiaries:household_create": Post(
         None, lambda o: {"name": "Famille Vasile"}, _count(Household)

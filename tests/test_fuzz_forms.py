@@ -564,6 +564,8 @@ FOUND = [
     ("beneficiaries:merge", "POST", {"autre": "¹²³"}, {}),
     ("beneficiaries:merge", "POST", {"autre": "9" * 5000}, {}),
     ("beneficiaries:merge", "POST", {"autre": "9" * 19}, {}),
+    ("beneficiaries:distinct_pair", "POST", {"autre": "¹²³"}, {}),
+    ("beneficiaries:distinct_pair", "POST", {"autre": "9" * 19}, {}),
     ("team_sessions_end", "POST", {"user": "¹²³"}, {}),
     # SQLite's driver refuses `pk IN (...)` with a number beyond its integers (an OverflowError).
     ("accompaniment:followup_create", "POST", {"participants": "9" * 19}, {}),

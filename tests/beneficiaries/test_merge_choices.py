@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from beneficiaries import services
-from beneficiaries.models import Nationality, Person, PersonMerge, Sex
+from beneficiaries.models import DistinctPair, Nationality, Person, PersonMerge, Sex
 from mia.models import AuditEntry
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory
 from tests.conftest import PERSONAS
@@ -319,9 +319,75 @@ def test_queue_query_budget(login_as, association, referent, size, django_assert
     UserFactory(organisation=association)
     client = login_as("coordinator")
 
-    # session, user, the names of every file, the page's people with household, site and
-    # referent, one audit entry.
-    with django_assert_num_queries(5):
+    # session, user, the names of every file, the pairs found to be two people, the page's
+    # people with household, site and referent, one audit entry.
+    with django_assert_num_queries(6):
         response = client.get(QUEUE)
 
     assert response.context["page"].paginator.count == size
+
+
+# --- "Ce sont deux personnes" ---------------------------------------------------------------------
+
+
+def _distinct(person) -> str:
+    return reverse("beneficiaries:distinct_pair", args=[person.pk])
+
+
+def test_two_people_leave_the_queue_for_good(login_as, person, duplicate, coordinator):
+    client = login_as("coordinator")
+    page = client.get(QUEUE).content.decode()
+    assert _distinct(person) in page and "Ce sont deux personnes" in page
+
+    # Posted from either file of the pair, twice: one decision, both files untouched.
+    response = client.post(_distinct(duplicate), {"autre": person.pk}, follow=True)
+    client.post(_distinct(person), {"autre": duplicate.pk})
+
+    assert response.redirect_chain == [(QUEUE, 302)]
+    assert f"n° {person.pk} et n° {duplicate.pk} : deux personnes" in response.content.decode()
+    (pair,) = DistinctPair.objects.all()
+    assert (pair.first_id, pair.second_id, pair.decided_by) == (
+        person.pk,
+        duplicate.pk,
+        coordinator,
+    )
+    assert _pairs(client.get(QUEUE)) == set()
+    assert Person.objects.filter(pk__in=[person.pk, duplicate.pk]).count() == 2
+    # The decision is in the trail, about the first file.
+    entry = AuditEntry.objects.filter(app_label="beneficiaries", model="distinctpair").get()
+    assert (entry.user, entry.person_id) == (coordinator, person.pk)
+
+
+def test_other_pairs_stay_in_the_queue(login_as, person, duplicate, referent):
+    twins = [_open(referent, first_name="Ana", last_name="Lungu") for _ in range(2)]
+    client = login_as("coordinator")
+
+    client.post(_distinct(person), {"autre": duplicate.pk})
+
+    assert _pairs(client.get(QUEUE)) == {tuple(sorted(twin.pk for twin in twins))}
+
+
+@pytest.mark.parametrize("other", ["", "x", "self", "elsewhere", "missing"])
+def test_a_bad_pair_is_not_found(login_as, person, other, other_association):
+    others = {
+        "": "",
+        "x": "x",
+        "self": person.pk,
+        "elsewhere": PersonFactory(organisation=other_association).pk,
+        "missing": 10**9,
+    }
+
+    response = login_as("coordinator").post(_distinct(person), {"autre": others[other]})
+
+    assert response.status_code == 404
+    assert not DistinctPair.objects.exists()
+
+
+def test_a_merged_file_takes_its_decisions_with_it(login_as, person, duplicate, referent):
+    third = _open(referent, first_name="Stefan", last_name="Ionescu", birth_year=1990)
+    services.pair_distinct(one=duplicate, other=third, by=referent)
+
+    services.person_merge(survivor=person, duplicate=duplicate, by=referent)
+
+    assert not DistinctPair.objects.exists()
+    assert Person.objects.filter(pk=third.pk).exists()

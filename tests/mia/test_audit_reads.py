@@ -200,6 +200,7 @@ SHOWS_NO_PERSON = {
     "beneficiaries:site_list": ("referent", "living places and their figures"),
     "beneficiaries:site_create": ("referent", "an empty form"),
     "beneficiaries:site_edit": ("referent", "a living place's form, no household"),
+    "beneficiaries:distinct_pair": ("coordinator", "POST only: records a decision, redirects"),
     "accompaniment:board": ("coordinator", "figures per worker or site, no names"),
     "accompaniment:calendar_feed_settings": ("referent", "the worker's own feed address"),
     # A calendar application reads it, no one signed in: when, where and a file number, never
@@ -212,6 +213,7 @@ SHOWS_NO_PERSON = {
     "partners:organisations": ("referent", "partner organisations and their contacts"),
 }
 SITE_KINDS = {
+    "beneficiaries:distinct_pair": "person",
     "beneficiaries:site_edit": "site",
     "accompaniment:calendar_feed": "calendar_feed",
     "accompaniment:cover_end": "cover",
