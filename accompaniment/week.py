@@ -277,6 +277,12 @@ def weeks_of(user, workers: list, *, today: datetime.date, alert_weeks: int) -> 
 # --- The page ----------------------------------------------------------------------------------
 
 
+def _caseload_page(request: HttpRequest, people):
+    return Paginator(
+        people.for_rows().order_by("last_name", "first_name", "pk"), CASELOAD_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+
+
 def _caseload(request: HttpRequest, user, *, today: datetime.date, alert_weeks: int) -> dict:
     """The people `user` follows, searched and filtered as asked, one short page of them."""
     mine = Person.objects.visible_to(user).filter(referent=user).active()
@@ -290,8 +296,6 @@ def _caseload(request: HttpRequest, user, *, today: datetime.date, alert_weeks: 
     listed = mine
     if to_see_again:
         listed = listed.filter(not_seen_since(today, alert_weeks))
-    if text:
-        listed = listed.search(text)
     # Links of the list (pages, the "back" of a follow-up) carry the filters and a key to the
     # typed text, never the text.
     query = QueryDict(mutable=True)
@@ -299,9 +303,12 @@ def _caseload(request: HttpRequest, user, *, today: datetime.date, alert_weeks: 
         query["a_revoir"] = "1"
     if text:
         query["r"] = searches.remember(request, text)
-    page = Paginator(
-        listed.for_rows().order_by("last_name", "first_name", "pk"), CASELOAD_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = _caseload_page(request, listed.search(text) if text else listed)
+    close = False
+    if text and not page.paginator.count:
+        # Nothing under this spelling: names one letter away (Stanscu for Stanescu), said so.
+        close = True
+        page = _caseload_page(request, listed.search(text, close=True))
     here = reverse("home")
     page_query = query.copy()
     if page.number > 1:
@@ -309,6 +316,7 @@ def _caseload(request: HttpRequest, user, *, today: datetime.date, alert_weeks: 
     return {
         "page": page,
         "search_text": text,
+        "close": close,
         "to_see_again": to_see_again,
         "query": query.urlencode(),
         "url": f"{here}?{query.urlencode()}" if query else here,

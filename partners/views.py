@@ -33,17 +33,12 @@ def portal(request: HttpRequest) -> HttpResponse:
             f"{request.path}?r={searches.remember(request, text)}" if text else request.path
         )
     query = searches.recall(request, request.GET.get("r", "")) if "r" in request.GET else ""
-    people = Person.objects.visible_to(request.user)
-    if query:
-        people = people.search(query, by=request.user)
-    people = people.order_by("last_name", "first_name", "pk").prefetch_related(
-        Prefetch(
-            "grants",
-            queryset=grants_of(request.user).select_related("permission", "consent"),
-            to_attr="shared_grants",
-        )
-    )
-    page = Paginator(people, settings.MIA_PAGE_SIZE).get_page(request.GET.get("page"))
+    shared = Person.objects.visible_to(request.user)
+    page = _portal_page(request, shared.search(query, by=request.user) if query else shared)
+    close = bool(query) and not page.paginator.count
+    if close:
+        # Nothing under this spelling: names one letter away (Stanscu for Stanescu), said so.
+        page = _portal_page(request, shared.search(query, by=request.user, close=True))
     labels = dict(Section.choices)
     rows = []
     for person in page:
@@ -57,7 +52,22 @@ def portal(request: HttpRequest) -> HttpResponse:
             }
         )
     audit.record_list(request, Person, section="portal", people=[row["person"].pk for row in rows])
-    return render(request, "partners/portal.html", {"page": page, "rows": rows, "query": query})
+    return render(
+        request,
+        "partners/portal.html",
+        {"page": page, "rows": rows, "query": query, "close": close},
+    )
+
+
+def _portal_page(request: HttpRequest, people):
+    people = people.order_by("last_name", "first_name", "pk").prefetch_related(
+        Prefetch(
+            "grants",
+            queryset=grants_of(request.user).select_related("permission", "consent"),
+            to_attr="shared_grants",
+        )
+    )
+    return Paginator(people, settings.MIA_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _person_for_consents(request: HttpRequest, pk: int) -> Person:

@@ -108,3 +108,15 @@ def test_the_team_still_finds_every_field(login_as, employment_only):
     for query in ["1987", "0639", "Stoyanov", "Kostov", "Shterev"]:
         response = client.post(reverse("beneficiaries:person_list"), {"q": query}, follow=True)
         assert employment_only in response.context["page"].object_list, query
+
+
+@pytest.mark.parametrize(("query", "near"), [("Shterv", True), ("Shterev", False)])
+def test_names_one_letter_away_are_offered_and_said_so(login_as, employment_only, query, near):
+    response = login_as("partner").post(reverse("partners:portal"), {"q": query}, follow=True)
+
+    assert {row["person"] for row in response.context["rows"]} == {employment_only}
+    assert ("voici les noms à une lettre près" in response.content.decode()) is near
+
+
+def test_names_one_letter_away_never_reach_the_household(login_as, employment_only):
+    assert _found(login_as("partner"), "Kostv") == set()
