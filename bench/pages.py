@@ -41,8 +41,23 @@ PAGES = [
         "/personnes/{busy_person}/historique/",
     ),
     ("/menages/<id>/historique/", "travailleur@demo.mia", "/menages/{household}/historique/"),
+    ("/menages/<id>/", "travailleur@demo.mia", "/menages/{household}/"),
+    ("/personnes/<id>/rendez-vous/", "travailleur@demo.mia", "/personnes/{person}/rendez-vous/"),
+    ("/notifications/", "travailleur@demo.mia", "/notifications/"),
+    (
+        "/coordination/personnes/ not seen",
+        "coordination@demo.mia",
+        "/coordination/personnes/?quoi=non_vues",
+    ),
+    ("/coordination/taches-en-retard/", "coordination@demo.mia", "/coordination/taches-en-retard/"),
+    (
+        "/personnes/doublons-probables/",
+        "coordination@demo.mia",
+        "/personnes/doublons-probables/",
+    ),
     ("/sites/", "travailleur@demo.mia", "/sites/"),
     ("/partages/ partner portal", "partenaire@demo.mia", "/partages/"),
+    ("/orientations/recues/ partner", "partenaire@demo.mia", "/orientations/recues/"),
     # The admin has no name search since issue 8 (names in URLs): its person list is the baseline.
     ("admin person list", "admin@demo.mia", "/admin/beneficiaries/person/"),
 ]
