@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from accompaniment import appointments, board, coordination, views, views_notices
 
@@ -42,4 +42,8 @@ urlpatterns = [
     path("notifications/", views_notices.notices, name="notices"),
     path("notifications/<int:pk>/", views_notices.notice_open, name="notice_open"),
     path("notifications/tout-lu/", views_notices.notices_read, name="notices_read"),
+    # The pathways: access to rights, school, French (accompaniment/urls_*.py).
+    path("", include("accompaniment.urls_rights")),
+    path("", include("accompaniment.urls_school")),
+    path("", include("accompaniment.urls_french")),
 ]

@@ -82,6 +82,15 @@ class Document(models.Model):
         related_name="documents",
         verbose_name=_("ménage"),
     )
+    # The rights procedure the paper belongs to (the AME decision, the domiciliation), if any.
+    procedure = models.ForeignKey(
+        "accompaniment.Procedure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("démarche"),
+    )
     kind = models.CharField(_("type de document"), max_length=20, choices=DocumentKind.choices)
     # For "other": what the paper is, in the worker's words ("Attestation d'hébergement").
     title = models.CharField(_("intitulé"), max_length=120, blank=True, db_default="")

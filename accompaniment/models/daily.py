@@ -104,6 +104,15 @@ class Task(models.Model):
     follow_up = models.ForeignKey(
         FollowUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
     )
+    # The rights procedure whose next step it is (accompaniment.models.rights).
+    procedure = models.ForeignKey(
+        "accompaniment.Procedure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("démarche"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
