@@ -308,3 +308,39 @@ def public(view):
     """Open to anonymous visitors (login, health check); says so explicitly."""
     view.access_rule = "public"
     return view
+
+
+# --- The pathways: rights, school, French (accompaniment) ----------------------------------------
+
+
+def reads_pathways(user) -> bool:
+    """A person's procedures, schooling and French: the organisation's staff (managers and the
+    administrator read them too; free text stays with the team, reads_notes). A partner reads
+    them on the person's page through a shared section only (partners.sharing)."""
+    return reads_person_files(user)
+
+
+def records_pathways(user) -> bool:
+    """Records procedures, refusals, schooling, enrolments and levels: the people who meet the
+    families (any field worker of the organisation: they cover for each other)."""
+    return _role(user) in _CASELOAD_ROLES
+
+
+def manages_courses(user) -> bool:
+    """Creates and edits the French courses the organisation's people attend."""
+    return _role(user) in _CASELOAD_ROLES
+
+
+def takes_attendance(user, course) -> bool:
+    """Ticks who came to a class: the organisation's field workers, or a trainer (a partner
+    account) of the organisation that gives the course."""
+    role = _role(user)
+    if role in _CASELOAD_ROLES:
+        return course.organisation_id == user.organisation_id
+    return role == Role.PARTNER and course.provider_id == user.organisation_id
+
+
+def opens_attendance_sheets(user) -> bool:
+    """The attendance pages' rule: staff who take attendance, or a trainer; which courses each
+    reaches is CourseQuerySet.visible_to's business."""
+    return records_pathways(user) or reads_shared_files(user)
