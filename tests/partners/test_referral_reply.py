@@ -12,6 +12,7 @@ from accompaniment.models import Notice, NoticeKind
 from beneficiaries.models import Pathway
 from partners import referrals, services
 from partners.models import ReferralStatus, Section
+from partners.views_referrals import WORK_LIST_ROWS
 from tests.beneficiaries.factories import PersonFactory
 from tests.conftest import PERSONAS
 
@@ -395,6 +396,18 @@ def test_no_name_in_the_work_list_without_an_identity_share(login_as, work, part
 SIZES = [2, 12]
 
 
+def test_the_work_list_shows_twenty_of_each_and_leads_to_the_rest(
+    login_as, person, partner, referent
+):
+    for _ in range(WORK_LIST_ROWS + 1):
+        _send(PersonFactory(organisation=person.organisation), partner, referent)
+
+    response = login_as("partner").get(reverse("partners:referrals_received"))
+
+    assert len(response.context["to_handle"]) == WORK_LIST_ROWS
+    assert f"Voir les {WORK_LIST_ROWS + 1} orientations à traiter" in response.content.decode()
+
+
 @pytest.fixture
 def many(request, person, household, partner, referent):
     for _ in range(request.param):
@@ -412,9 +425,9 @@ def many(request, person, household, partner, referent):
 def test_work_list_budget(login_as, many, django_assert_num_queries):
     client = login_as("partner")
     # 1 session, 1 user; the three counts in one query; the referrals to handle, those in
-    # progress and the page of the others, each with the sender's organisation and whether
-    # the file and the identity are shared (EXISTS in the same query); one audit entry.
-    with django_assert_num_queries(7):
+    # progress and the page of the others, each with the sender's organisation; which of the
+    # files shown are shared, and which with their identity; one audit entry.
+    with django_assert_num_queries(9):
         response = client.get(reverse("partners:referrals_received"))
     context = response.context
     assert (context["to_handle_count"], context["in_progress_count"]) == (many, many)

@@ -346,10 +346,10 @@ def test_sent_list_budget(login_as, many, django_assert_num_queries):
 def test_received_list_budget(login_as, many, django_assert_num_queries):
     client = login_as("partner")
     # 1 session, 1 user; the three counts in one query; the referrals to handle and those in
-    # progress, each with the sender's organisation joined and whether each file and identity
-    # is shared (EXISTS on the grants, in the same query); no closed one, so no page of them;
-    # one audit entry naming their people (mia.audit.record_list).
-    with django_assert_num_queries(6):
+    # progress, each with the sender's organisation joined; which of their files are shared,
+    # and which with their identity; no closed one, so no page of them; one audit entry naming
+    # their people (mia.audit.record_list).
+    with django_assert_num_queries(8):
         response = client.get(reverse("partners:referrals_received"))
     context = response.context
     assert context["to_handle_count"] + context["in_progress_count"] == many
