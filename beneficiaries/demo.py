@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from beneficiaries import services
 from beneficiaries.models import (
     Commune,
     Enrolment,
@@ -29,6 +30,7 @@ from beneficiaries.models import (
     SiteStatus,
 )
 from mia.demo import DemoContext
+from mia.models import OrganisationKind
 from mia.text import fold
 
 
@@ -807,3 +809,12 @@ class _Builder:
                 )
             )
         Enrolment.objects.bulk_create(self.enrolments, batch_size=BATCH)
+
+
+def duplicate_scans(context: DemoContext) -> None:
+    """The night's search of likely duplicates, done once the files are loaded, so that the
+    coordinators' queue shows what the night would have found the first morning."""
+    for organisation in context.organisations.values():
+        if organisation.kind == OrganisationKind.OPERATOR:
+            scan = services.duplicate_scan_request(organisation=organisation)
+            services.duplicate_scan_run(scan=scan)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from beneficiaries.models import (
     OTHER_NAMES_MARK,
     DistinctPair,
+    LikelyPair,
     Nationality,
     Person,
     PersonQuerySet,
@@ -400,8 +401,9 @@ def person_relations() -> list[Relation]:
                     other_field=rel.field.m2m_field_name(),
                 )
             )
-        elif model is DistinctPair:
-            # A decision about the two files, not the person's content: it goes with the file.
+        elif model in (DistinctPair, LikelyPair):
+            # A decision or a finding about the two files, not the person's content: it goes
+            # with the merged file.
             continue
         elif not model._meta.auto_created:  # link tables of many-to-many: handled above
             relations.append(

@@ -885,3 +885,51 @@ class DistinctPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_id} ≠ {self.second_id}"
+
+
+class DuplicateScan(models.Model):
+    """One search of an organisation's likely duplicates (beneficiaries.duplicates.likely_pairs),
+    run by Celery: comparing every file takes seconds at national scale, too long for a page.
+    Its pairs are LikelyPair rows; the queue shows the latest finished scan's."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+    files = models.PositiveIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("recherche de doublons")
+        verbose_name_plural = _("recherches de doublons")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class LikelyPair(models.Model):
+    """Two files a scan found likely to be one person, ranked (`first` has the smaller id). A
+    merge deletes the merged file's pairs with it; "deux personnes" (DistinctPair) deletes the
+    pair."""
+
+    scan = models.ForeignKey(DuplicateScan, on_delete=models.CASCADE, related_name="found")
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField()
+    reasons = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("doublon probable")
+        verbose_name_plural = _("doublons probables")
+        ordering = ["-score", "first", "second"]
+        constraints = [
+            models.UniqueConstraint(fields=["scan", "first", "second"], name="likely_pair_once"),
+        ]
+        indexes = [models.Index(fields=["scan", "score"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id} ({self.score})"

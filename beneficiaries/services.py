@@ -12,15 +12,18 @@ from beneficiaries.duplicates import (
     CHOSEN_FIELDS,
     fill_blanks,
     keep_from_duplicate,
+    likely_pairs,
     person_relations,
     snapshot,
 )
 from beneficiaries.models import (
     DistinctPair,
+    DuplicateScan,
     Enrolment,
     ExitReason,
     Household,
     HouseholdStay,
+    LikelyPair,
     Person,
     PersonMerge,
     ReferentAssignment,
@@ -210,14 +213,70 @@ class MergeRefused(Exception):
 
 def pair_distinct(*, one: Person, other: Person, by) -> DistinctPair:
     """Record that two files likely to be one person are two people (the queue of likely
-    duplicates leaves them out); recording it twice is harmless."""
+    duplicates leaves them out, now and in later scans); recording it twice is harmless."""
     if one.pk == other.pk or one.organisation_id != other.organisation_id:
         raise MergeRefused(_("Ces deux dossiers ne peuvent pas être comparés."))
     first, second = sorted((one.pk, other.pk))
-    pair, _created = DistinctPair.objects.get_or_create(
-        first_id=first, second_id=second, defaults={"decided_by": by}
-    )
+    with transaction.atomic():
+        pair, _created = DistinctPair.objects.get_or_create(
+            first_id=first, second_id=second, defaults={"decided_by": by}
+        )
+        LikelyPair.objects.filter(first_id=first, second_id=second).delete()
     return pair
+
+
+# A scan asked for less than this long ago and not finished is still under way: asking again
+# adds none (a double tap, two coordinators at once).
+SCAN_PENDING = datetime.timedelta(minutes=30)
+
+
+def duplicate_scan_request(*, organisation, by=None) -> DuplicateScan:
+    """Ask for the organisation's likely duplicates to be searched again, by the Celery worker
+    (beneficiaries.tasks.duplicate_scan) once this transaction commits."""
+    from beneficiaries import tasks
+
+    pending = DuplicateScan.objects.filter(
+        organisation=organisation,
+        finished_at__isnull=True,
+        requested_at__gte=timezone.now() - SCAN_PENDING,
+    ).first()
+    if pending:
+        return pending
+    scan = DuplicateScan.objects.create(organisation=organisation, requested_by=by)
+    transaction.on_commit(lambda: tasks.duplicate_scan.delay(scan.pk))
+    return scan
+
+
+def duplicate_scan_run(*, scan: DuplicateScan) -> int:
+    """Rank every pair of the organisation's files (duplicates.likely_pairs) into the scan's
+    LikelyPair rows; the scans before it and their pairs are deleted once it is done. Run
+    twice, the second run finds the scan finished and does nothing."""
+    if scan.finished_at:
+        return scan.pairs
+    people = Person.objects.filter(organisation_id=scan.organisation_id)
+    pairs = likely_pairs(people)
+    with transaction.atomic():
+        LikelyPair.objects.bulk_create(
+            [
+                LikelyPair(
+                    scan=scan,
+                    first_id=pair.first_pk,
+                    second_id=pair.second_pk,
+                    score=pair.score,
+                    reasons=[str(reason) for reason in pair.reasons],
+                )
+                for pair in pairs
+            ],
+            batch_size=2000,
+        )
+        scan.files, scan.pairs, scan.finished_at = people.count(), len(pairs), timezone.now()
+        scan.save(update_fields=["files", "pairs", "finished_at"])
+        DuplicateScan.objects.filter(
+            organisation_id=scan.organisation_id,
+            finished_at__isnull=False,
+            requested_at__lt=scan.requested_at,
+        ).delete()
+    return len(pairs)
 
 
 @transaction.atomic

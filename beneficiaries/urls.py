@@ -9,6 +9,11 @@ urlpatterns = [
     path("personnes/nouvelle/", views.person_create, name="person_create"),
     path("personnes/doublons/", views_duplicates.duplicates, name="duplicates"),
     path("personnes/doublons-probables/", views_duplicates.merge_queue, name="merge_queue"),
+    path(
+        "personnes/doublons-probables/recherche/",
+        views_duplicates.duplicate_scan,
+        name="duplicate_scan",
+    ),
     path("personnes/<int:pk>/fusion/", views_duplicates.merge, name="merge"),
     path(
         "personnes/<int:pk>/deux-personnes/",

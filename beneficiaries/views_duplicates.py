@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,11 +21,10 @@ from beneficiaries import services
 from beneficiaries.duplicates import (
     conflicting_fields,
     likely_duplicates,
-    likely_pairs,
     person_relations,
     with_related_counts,
 )
-from beneficiaries.models import Nationality, Person, Sex
+from beneficiaries.models import DuplicateScan, LikelyPair, Nationality, Person, Sex
 from mia import audit, permissions
 from mia.params import int_or_404
 from mia.permissions import access
@@ -71,16 +70,45 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 @access(permissions.merges_files)
 def merge_queue(request: HttpRequest) -> HttpResponse:
     """Files of the organisation that are likely one person, best first, each pair leading to
-    its comparison and merge (beneficiaries.duplicates.likely_pairs)."""
-    people = Person.objects.visible_to(request.user)
-    page = Paginator(likely_pairs(people), settings.MIA_PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = [pk for pair in page for pk in (pair.first_pk, pair.second_pk)]
+    its comparison and merge: the pairs of the latest scan (beneficiaries.tasks, nightly or
+    asked for here), as comparing every file takes seconds at national scale. While a scan
+    runs, the page says so and htmx asks again every few seconds, then reloads."""
+    user = request.user
+    scans = DuplicateScan.objects.filter(organisation_id=user.organisation_id)
+    scan = scans.filter(finished_at__isnull=False).order_by("-finished_at", "-pk").first()
+    pending = scans.filter(
+        finished_at__isnull=True, requested_at__gte=timezone.now() - services.SCAN_PENDING
+    ).first()
+    if request.htmx and request.GET.get("attente"):
+        if pending:
+            return render(request, "beneficiaries/partials/scan_status.html", {"pending": pending})
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    people = Person.objects.visible_to(user)
+    pairs = LikelyPair.objects.filter(scan=scan, first__in=people.order_by().values("pk"))
+    page = Paginator(pairs.order_by("-score", "first", "second"), settings.MIA_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = [pk for pair in page for pk in (pair.first_id, pair.second_id)]
     if shown:
         found = people.filter(pk__in=shown).for_rows().in_bulk()
         for pair in page:
-            pair.first, pair.second = found.get(pair.first_pk), found.get(pair.second_pk)
+            pair.people = [found[pk] for pk in (pair.first_id, pair.second_id) if pk in found]
     audit.record_list(request, Person, section="duplicates", people=shown)
-    return render(request, "beneficiaries/merge_queue.html", {"page": page})
+    return render(
+        request,
+        "beneficiaries/merge_queue.html",
+        {"page": page, "scan": scan, "pending": pending},
+    )
+
+
+@access(permissions.merges_files)
+@require_POST
+def duplicate_scan(request: HttpRequest) -> HttpResponse:
+    """ "Mettre à jour la liste": the organisation's files are compared again, by Celery."""
+    services.duplicate_scan_request(organisation=request.user.organisation, by=request.user)
+    return redirect("beneficiaries:merge_queue")
 
 
 @access(permissions.merges_files, hide=True)

@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.tasks.appointments_tomorrow",
         "schedule": crontab(hour=5, minute=45),
     },
+    # The coordinators' queue of likely duplicates, made anew from the day's files.
+    "beneficiaries-duplicate-scans": {
+        "task": "beneficiaries.tasks.duplicate_scans_nightly",
+        "schedule": crontab(hour=5, minute=15),
+    },
 }
 
 AUTH_USER_MODEL = "mia.User"

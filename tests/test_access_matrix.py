@@ -20,7 +20,7 @@ from accompaniment.forms_appointments import AppointmentForm
 from accompaniment.models import Appointment, CalendarFeed, Cover, FollowUp, Goal, Step
 from beneficiaries import services as beneficiaries_services
 from beneficiaries.forms import HouseholdForm, PersonForm, SiteForm
-from beneficiaries.models import DistinctPair, Household, Person, Site
+from beneficiaries.models import DistinctPair, DuplicateScan, Household, Person, Site
 from mia.models import SecurityEvent, SecurityEventKind, User
 from partners import services
 from partners.models import Consent, Document, Referral
@@ -44,6 +44,7 @@ ROUTES = {
     "beneficiaries:person_create": (None, 404),
     "beneficiaries:duplicates": (None, 403),
     "beneficiaries:merge_queue": (None, 403),
+    "beneficiaries:duplicate_scan": (None, 403),
     "beneficiaries:site_list": (None, 403),
     "beneficiaries:site_create": (None, 403),
     "beneficiaries:household_create": (None, 404),
@@ -199,6 +200,7 @@ OUTSIDER_PAGES = {
     "beneficiaries:person_create": 200,
     "beneficiaries:duplicates": 405,
     "beneficiaries:merge_queue": 403,
+    "beneficiaries:duplicate_scan": 403,
     "beneficiaries:site_list": 200,
     "beneficiaries:site_create": 200,
     "beneficiaries:household_create": 200,
@@ -295,6 +297,7 @@ WRITES = {
     "beneficiaries:person_edit":           (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
     "beneficiaries:merge":                 (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
     "beneficiaries:distinct_pair":         (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
+    "beneficiaries:duplicate_scan":        (LOGIN, 403, 403, OK,  403, 403, 403, 403, 403),
     "beneficiaries:household_create":      (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, OK),
     "beneficiaries:household_edit":        (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
     "beneficiaries:site_create":           (LOGIN, OK,  OK,  OK,  403, 403, 403, 403, OK),
@@ -439,6 +442,7 @@ POSTS = {
     "beneficiaries:distinct_pair": Post(
         "person", lambda o: {"autre": o["duplicate"].pk}, _count(DistinctPair)
     ),
+    "beneficiaries:duplicate_scan": Post(None, lambda o: {}, _count(DuplicateScan)),
     "beneficiaries:household_create": Post(
         None, lambda o: {"name": "Famille Vasile"}, _count(Household)
     ),

@@ -24,8 +24,8 @@ from accompaniment.models import (
     Procedure,
     ProcedureStatus,
     ProcedureType,
-    SchoolLevel,
     Schooling,
+    SchoolLevel,
     Skill,
 )
 from mia.models import OrganisationKind

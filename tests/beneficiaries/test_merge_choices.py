@@ -3,13 +3,22 @@ are highlighted, the coordinator chooses which value to keep (the survivor's by 
 page says the merge is final; and the queue of likely duplicates that leads there."""
 
 import datetime
+import time
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
 from beneficiaries import services
-from beneficiaries.models import DistinctPair, Nationality, Person, PersonMerge, Sex
-from mia.models import AuditEntry
+from beneficiaries.models import (
+    DistinctPair,
+    DuplicateScan,
+    Nationality,
+    Person,
+    PersonMerge,
+    Sex,
+)
+from mia.models import AuditEntry, Role
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory
 from tests.conftest import PERSONAS
 from tests.mia.factories import UserFactory
@@ -250,10 +259,18 @@ def queue_files(person, duplicate, referent, colleague, outsider):
 
 
 def _pairs(response) -> set:
-    return {(pair.first_pk, pair.second_pk) for pair in response.context["page"]}
+    return {(pair.first_id, pair.second_id) for pair in response.context["page"]}
+
+
+def _scan(organisation) -> DuplicateScan:
+    """The scan the night (or the button) asks for, run here as the worker runs it."""
+    scan = services.duplicate_scan_request(organisation=organisation)
+    services.duplicate_scan_run(scan=scan)
+    return scan
 
 
 def test_the_queue_lists_likely_pairs_each_with_its_merge(login_as, person, duplicate, queue_files):
+    _scan(person.organisation)
     response = login_as("coordinator").get(QUEUE)
 
     cyrillic = queue_files["cyrillic"]
@@ -273,6 +290,7 @@ def test_the_queue_lists_likely_pairs_each_with_its_merge(login_as, person, dupl
 
 
 def test_the_queue_records_the_people_it_showed(login_as, person, duplicate, coordinator):
+    _scan(person.organisation)
     before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     login_as("coordinator").get(QUEUE)
@@ -283,9 +301,48 @@ def test_the_queue_records_the_people_it_showed(login_as, person, duplicate, coo
 
 
 def test_an_empty_queue_says_so(login_as, person):
-    html = login_as("coordinator").get(QUEUE).content.decode()
+    client = login_as("coordinator")
+    assert "La liste n'a pas encore été établie" in unescape(client.get(QUEUE).content.decode())
+
+    _scan(person.organisation)
+    html = client.get(QUEUE).content.decode()
 
     assert "Aucun doublon probable" in html
+    assert "en comparant 1 dossier." in html
+
+
+def test_a_scan_under_way_is_said_and_asked_for_again_until_it_is_done(login_as, person):
+    scan = services.duplicate_scan_request(organisation=person.organisation)
+    client = login_as("coordinator")
+
+    page = client.get(QUEUE).content.decode()
+    waiting = client.get(QUEUE, {"attente": "1"}, headers={"HX-Request": "true"})
+    services.duplicate_scan_run(scan=scan)
+    done = client.get(QUEUE, {"attente": "1"}, headers={"HX-Request": "true"})
+
+    assert "Recherche des doublons en cours" in page and "Mettre à jour la liste" not in page
+    assert 'hx-trigger="every 4s"' in waiting.content.decode()
+    assert (done.status_code, done["HX-Refresh"]) == (204, "true")
+    # Asking again while it runs adds no second scan; once done, a new one may be asked for.
+    assert services.duplicate_scan_request(organisation=person.organisation) != scan
+    assert DuplicateScan.objects.filter(finished_at__isnull=True).count() == 1
+
+
+# transaction=True commits the rows: under `make test` the live worker runs the scan.
+@pytest.mark.django_db(transaction=True)
+def test_the_button_has_the_worker_make_the_list_anew(client, association, referent):
+    coordinator = UserFactory(organisation=association, role=Role.COORDINATOR)
+    twins = [_open(referent, first_name="Ana", last_name="Lungu") for _ in range(2)]
+    client.force_login(coordinator)
+
+    response = client.post(reverse("beneficiaries:duplicate_scan"))
+
+    assert response.status_code == 302
+    for _ in range(300):
+        if DuplicateScan.objects.filter(finished_at__isnull=False).exists():
+            break
+        time.sleep(0.1)
+    assert _pairs(client.get(QUEUE)) == {tuple(sorted(twin.pk for twin in twins))}
 
 
 EXPECTED = {
@@ -303,6 +360,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_only_coordinators_open_the_queue(login_as, person, duplicate, persona):
+    _scan(person.organisation)
     response = login_as(persona).get(QUEUE)
 
     assert response.status_code == EXPECTED[persona]
@@ -317,11 +375,12 @@ def test_queue_query_budget(login_as, association, referent, size, django_assert
         for _ in range(2):
             _open(referent, first_name=f"Ana{chr(97 + index % 26)}", last_name=f"Pop{index}")
     UserFactory(organisation=association)
+    _scan(association)
     client = login_as("coordinator")
 
-    # session, user, the names of every file, the pairs found to be two people, the page's
-    # people with household, site and referent, one audit entry.
-    with django_assert_num_queries(6):
+    # session, user; the latest scan done and the one under way; the count and the page of its
+    # pairs; the page's people with household, site and referent; one audit entry.
+    with django_assert_num_queries(8):
         response = client.get(QUEUE)
 
     assert response.context["page"].paginator.count == size
@@ -335,6 +394,7 @@ def _distinct(person) -> str:
 
 
 def test_two_people_leave_the_queue_for_good(login_as, person, duplicate, coordinator):
+    _scan(person.organisation)
     client = login_as("coordinator")
     page = client.get(QUEUE).content.decode()
     assert _distinct(person) in page and "Ce sont deux personnes" in page
@@ -352,6 +412,9 @@ def test_two_people_leave_the_queue_for_good(login_as, person, duplicate, coordi
         coordinator,
     )
     assert _pairs(client.get(QUEUE)) == set()
+    # Nor in the next night's list.
+    _scan(person.organisation)
+    assert _pairs(client.get(QUEUE)) == set()
     assert Person.objects.filter(pk__in=[person.pk, duplicate.pk]).count() == 2
     # The decision is in the trail, about the first file.
     entry = AuditEntry.objects.filter(app_label="beneficiaries", model="distinctpair").get()
@@ -360,6 +423,7 @@ def test_two_people_leave_the_queue_for_good(login_as, person, duplicate, coordi
 
 def test_other_pairs_stay_in_the_queue(login_as, person, duplicate, referent):
     twins = [_open(referent, first_name="Ana", last_name="Lungu") for _ in range(2)]
+    _scan(person.organisation)
     client = login_as("coordinator")
 
     client.post(_distinct(person), {"autre": duplicate.pk})

@@ -52,6 +52,10 @@ def files(files, household, site, referent):
         person=PersonFactory.build(first_name="Maria", last_name="Dumitru", household=household),
     )
     beneficiaries_services.person_exit(person=left, on=TODAY, reason=ExitReason.OTHER, by=referent)
+    # The night's search of likely duplicates, which the coordinators' queue shows.
+    beneficiaries_services.duplicate_scan_run(
+        scan=beneficiaries_services.duplicate_scan_request(organisation=referent.organisation)
+    )
     return {**files, "other": other, "left": left}
 
 
@@ -201,6 +205,7 @@ SHOWS_NO_PERSON = {
     "beneficiaries:site_create": ("referent", "an empty form"),
     "beneficiaries:site_edit": ("referent", "a living place's form, no household"),
     "beneficiaries:distinct_pair": ("coordinator", "POST only: records a decision, redirects"),
+    "beneficiaries:duplicate_scan": ("coordinator", "POST only: asks for a scan, redirects"),
     "accompaniment:board": ("coordinator", "figures per worker or site, no names"),
     "accompaniment:calendar_feed_settings": ("referent", "the worker's own feed address"),
     # A calendar application reads it, no one signed in: when, where and a file number, never
