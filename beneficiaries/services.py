@@ -250,12 +250,14 @@ def duplicate_scan_request(*, organisation, by=None) -> DuplicateScan:
 def duplicate_scan_run(*, scan: DuplicateScan) -> int:
     """Rank every pair of the organisation's files (duplicates.likely_pairs) into the scan's
     LikelyPair rows; the scans before it and their pairs are deleted once it is done. Run
-    twice, the second run finds the scan finished and does nothing."""
-    if scan.finished_at:
-        return scan.pairs
-    people = Person.objects.filter(organisation_id=scan.organisation_id)
-    pairs = likely_pairs(people)
+    twice, or twice at once (the worker and a retry), the second run finds the scan finished
+    and does nothing: the scan's row is locked while it runs."""
     with transaction.atomic():
+        scan = DuplicateScan.objects.select_for_update().filter(pk=scan.pk).first()
+        if scan is None or scan.finished_at:
+            return scan.pairs if scan else 0
+        people = Person.objects.filter(organisation_id=scan.organisation_id)
+        pairs = likely_pairs(people)
         LikelyPair.objects.bulk_create(
             [
                 LikelyPair(

@@ -455,3 +455,12 @@ def test_a_merged_file_takes_its_decisions_with_it(login_as, person, duplicate, 
 
     assert not DistinctPair.objects.exists()
     assert Person.objects.filter(pk=third.pk).exists()
+
+
+def test_a_scan_run_twice_finds_its_pairs_once(person, duplicate):
+    scan = services.duplicate_scan_request(organisation=person.organisation)
+    stale = DuplicateScan.objects.get(pk=scan.pk)  # as a retried task holds it
+
+    assert services.duplicate_scan_run(scan=scan) == 1
+    assert services.duplicate_scan_run(scan=stale) == 1
+    assert scan.found.count() == 1
