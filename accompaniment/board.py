@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accompaniment.models import Task
 from beneficiaries.forms import UNASSIGNED
-from beneficiaries.models import Person, PersonStatus, Site
+from beneficiaries.models import LikelyPair, Person, PersonStatus, Site
 from mia import audit, permissions
 from mia.links import object_url
 from mia.models import Organisation
@@ -167,6 +167,11 @@ def board(request: HttpRequest) -> HttpResponse:
         "can_transfer": can_transfer,
         "merges_files": permissions.merges_files(user),
     }
+    if context["merges_files"]:
+        # The pairs of the latest scan still to check (a new scan replaces the old one's).
+        context["likely_pairs"] = LikelyPair.objects.filter(
+            scan__organisation_id=user.organisation_id, scan__finished_at__isnull=False
+        ).count()
     if view == BY_WORKER:
         _name_former_workers(user, rows)
         workers = sorted(

@@ -12,7 +12,7 @@ from mia.models import AuditEntry, Role
 from tests.accompaniment import test_board
 from tests.accompaniment.factories import TaskFactory
 from tests.accompaniment.test_board import BOARD, BY_SITE, _person, weeks_ago
-from tests.beneficiaries.factories import HouseholdFactory, SiteFactory
+from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteFactory
 from tests.conftest import PERSONAS
 from tests.mia.factories import UserFactory
 
@@ -183,6 +183,25 @@ def test_the_manager_reads_the_board_without_buttons_that_lead_nowhere(login_as,
     coordinator_html = login_as("coordinator").get(BOARD).content.decode()
     assert "Réaffecter" in coordinator_html
     assert reverse("beneficiaries:merge_queue") in coordinator_html
+
+
+def test_the_board_counts_the_likely_duplicates_to_check(login_as, referent, coordinator):
+    twins = [
+        services.person_create(
+            by=referent, person=PersonFactory.build(first_name="Ana", last_name="Lungu")
+        )
+        for _ in range(2)
+    ]
+    client = login_as("coordinator")
+    assert client.get(BOARD).context["likely_pairs"] == 0
+
+    scan = services.duplicate_scan_request(organisation=referent.organisation)
+    services.duplicate_scan_run(scan=scan)
+    html = client.get(BOARD).content.decode()
+    services.pair_distinct(one=twins[0], other=twins[1], by=coordinator)
+
+    assert 'Doublons probables à vérifier <span class="badge">1</span>' in html
+    assert client.get(BOARD).context["likely_pairs"] == 0
 
 
 def test_the_manager_s_figures_are_the_coordinator_s(login_as, caseloads, manager):
