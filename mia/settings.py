@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accompaniment.tasks.appointments_tomorrow",
         "schedule": crontab(hour=5, minute=45),
     },
+    # Rights ended yesterday read "expired"; reminders to renew (accompaniment.services_rights).
+    "accompaniment-procedure-renewals": {
+        "task": "accompaniment.tasks.procedure_renewals",
+        "schedule": crontab(hour=5, minute=15),
+    },
     # The coordinators' queue of likely duplicates, made anew from the day's files.
     "beneficiaries-duplicate-scans": {
         "task": "beneficiaries.tasks.duplicate_scans_nightly",
