@@ -14,6 +14,9 @@ def navigation(request) -> dict:
             "site_create": permissions.edits_sites(user),
             "sites": permissions.reads_person_files(user),
             "board": permissions.reads_caseload_board(user),
+            # The organisation's French courses; a trainer's (partner account), those their
+            # organisation gives (CourseQuerySet.visible_to).
+            "courses": permissions.reads_pathways(user) or permissions.reads_shared_files(user),
             # The board's link to the temporary covers (accompaniment:covers).
             "covers": permissions.assigns_referents(user),
             "shared_files": permissions.reads_shared_files(user),

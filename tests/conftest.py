@@ -32,6 +32,17 @@ from beneficiaries import services
 from mia.models import OrganisationKind, Role
 from partners import documents, referrals
 from partners import services as partner_services
+from tests.accompaniment.factories_pathways import (
+    AssessmentFactory,
+    CertificationFactory,
+    ClassSessionFactory,
+    CourseFactory,
+    LearnerFactory,
+    ObstacleFactory,
+    ProcedureFactory,
+    SchoolingFactory,
+    default_type,
+)
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteFactory
 from tests.mia.factories import OrganisationFactory, UserFactory
 
@@ -57,7 +68,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test ends with a flush of every table, which also empties the reference
-    data that migrations load (communes). Load it again, once every fixture is torn down;
+    data that migrations load (communes, default procedure types). Load it again, once every
+    fixture is torn down;
     after the last test the test database is gone already (and the settings name the real one)."""
     result = yield
     marker = item.get_closest_marker("django_db")
@@ -66,8 +78,10 @@ def pytest_runtest_teardown(item, nextitem):
     )
     if transactional and nextitem is not None:
         communes = importlib.import_module("beneficiaries.migrations.0003_communes")
+        types = importlib.import_module("accompaniment.migrations.0006_default_procedure_types")
         with item.config.stash[blocking_manager_key].unblock():
             communes.load(apps, None)
+            types.load(apps, None)
     return result
 
 
@@ -196,6 +210,14 @@ def files(settings, tmp_path, person, site, referent, colleague, partner):
     goal = Goal.objects.create(
         organisation=person.organisation, person=person, pathway="employment", title="Emploi"
     )
+    # A French course given by a third organisation (neither `partner`'s nor the association's),
+    # running this month, that `person` attends.
+    course = CourseFactory(
+        organisation=person.organisation,
+        provider=OrganisationFactory(name="Organisme de formation", kind=OrganisationKind.TRAINING),
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=30),
+    )
     return {
         "person": person,
         "household": person.household,
@@ -239,6 +261,14 @@ def files(settings, tmp_path, person, site, referent, colleague, partner):
         "calendar_feed": FeedLink(
             CalendarFeed.objects.create(user=referent, token="jeton-de-test-" + "x" * 32).token
         ),
+        "procedure": ProcedureFactory(person=person, type=default_type("ame")),
+        "obstacle": ObstacleFactory(person=person),
+        "schooling": SchoolingFactory(person=person),
+        "course": course,
+        "learner": LearnerFactory(course=course, person=person, enrolled_on=course.starts_on),
+        "session": ClassSessionFactory(course=course, date=today - datetime.timedelta(days=1)),
+        "assessment": AssessmentFactory(person=person),
+        "certification": CertificationFactory(person=person),
         # `referent` away this week, `colleague` sees their week (accompaniment.covers).
         "cover": Cover.objects.create(
             organisation=person.organisation,

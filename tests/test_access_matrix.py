@@ -17,7 +17,25 @@ from django.urls import reverse
 
 from accompaniment.forms import FollowUpEditForm, GoalForm, StepForm
 from accompaniment.forms_appointments import AppointmentForm
-from accompaniment.models import Appointment, CalendarFeed, Cover, FollowUp, Goal, Step
+from accompaniment.forms_rights import ObstacleForm, ProcedureForm
+from accompaniment.forms_school import SchoolingForm
+from accompaniment.models import (
+    Appointment,
+    Assessment,
+    Attendance,
+    CalendarFeed,
+    Certification,
+    ClassSession,
+    Course,
+    Cover,
+    FollowUp,
+    Goal,
+    Learner,
+    Obstacle,
+    Procedure,
+    Schooling,
+    Step,
+)
 from beneficiaries import services as beneficiaries_services
 from beneficiaries.forms import HouseholdForm, PersonForm, SiteForm
 from beneficiaries.models import DistinctPair, DuplicateScan, Household, Person, Site
@@ -87,6 +105,31 @@ ROUTES = {
     "accompaniment:notices_read": (None, 405),
     "accompaniment:person_exit": ("person", 404),
     "accompaniment:person_reenter": ("person", 404),
+    # Rights (accompaniment/rights.py): `files` shares no rights section with `partner`.
+    "accompaniment:rights": ("person", 404),
+    "accompaniment:procedure_create": ("person", 404),
+    "accompaniment:procedure_edit": ("procedure", 404),
+    "accompaniment:obstacle_create": ("person", 404),
+    "accompaniment:obstacle_edit": ("obstacle", 404),
+    "accompaniment:rights_list": (None, 403),
+    # School (accompaniment/school.py): part of no shared section.
+    "accompaniment:schooling": ("person", 404),
+    "accompaniment:schooling_edit": ("schooling", 404),
+    # French (accompaniment/french.py, attendance.py): `partner` is not the course's provider.
+    "accompaniment:courses": (None, 200),
+    "accompaniment:course_create": (None, 403),
+    "accompaniment:course_detail": ("course", 404),
+    "accompaniment:course_edit": ("course", 404),
+    "accompaniment:learner_add": ("course", 404),
+    "accompaniment:learner_edit": ("learner", 404),
+    "accompaniment:session_open": ("course", 404),
+    "accompaniment:attendance_sheet": ("session", 404),
+    "accompaniment:attendance_tick": ("session", 404),
+    "accompaniment:person_french": ("person", 404),
+    "accompaniment:assessment_create": ("person", 404),
+    "accompaniment:assessment_edit": ("assessment", 404),
+    "accompaniment:certification_create": ("person", 404),
+    "accompaniment:certification_edit": ("certification", 404),
     "partners:portal": (None, 200),
     "partners:organisations": (None, 403),
     "partners:consents": ("person", 404),
@@ -213,6 +256,9 @@ OUTSIDER_PAGES = {
     "accompaniment:covers": 403,
     "accompaniment:notices": 200,
     "accompaniment:notices_read": 405,
+    "accompaniment:rights_list": 200,
+    "accompaniment:courses": 200,
+    "accompaniment:course_create": 200,
     "partners:portal": 403,
     "partners:organisations": 200,
     "partners:referrals_sent": 200,
@@ -320,6 +366,23 @@ WRITES = {
     "accompaniment:notices_read":          (LOGIN, OK,  302, 302, 302, 302, 302, 302, 302),
     "accompaniment:person_exit":           (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
     "accompaniment:person_reenter":        (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
+    "accompaniment:procedure_create":      (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:procedure_edit":        (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:obstacle_create":       (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:obstacle_edit":         (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:schooling":             (LOGIN, OK,  OK,  OK,  403, 403, 404, 404, 404),
+    "accompaniment:schooling_edit":        (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:course_create":         (LOGIN, OK,  OK,  OK,  403, 403, 403, 403, OK),
+    "accompaniment:course_edit":           (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:learner_add":           (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:learner_edit":          (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:session_open":          (LOGIN, OK,  OK,  OK,  403, 403, 404, 404, 404),
+    "accompaniment:attendance_sheet":      (LOGIN, OK,  OK,  OK,  403, 403, 404, 404, 404),
+    "accompaniment:attendance_tick":       (LOGIN, OK,  OK,  OK,  403, 403, 404, 404, 404),
+    "accompaniment:assessment_create":     (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:assessment_edit":       (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:certification_create":  (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:certification_edit":    (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
     "partners:consents":                   (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
     "partners:consent_withdraw":           (LOGIN, OK,  403, OK,  403, 403, 404, 404, 404),
     "partners:referral_create":            (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
@@ -361,6 +424,11 @@ READ_ONLY = {
     "accompaniment:board_people",
     "accompaniment:board_tasks",
     "accompaniment:notices",
+    "accompaniment:rights",
+    "accompaniment:rights_list",
+    "accompaniment:courses",
+    "accompaniment:course_detail",
+    "accompaniment:person_french",
     "partners:portal",
     "partners:organisations",
     "partners:consent_proof",
@@ -400,6 +468,16 @@ def _pdf() -> SimpleUploadedFile:
 
 TODAY = datetime.date.today().isoformat()
 TOMORROW = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+
+
+# The weekly slot of a course's form (a formset).
+SLOT = {
+    "creneaux-TOTAL_FORMS": "1",
+    "creneaux-INITIAL_FORMS": "0",
+    "creneaux-0-weekday": "0",
+    "creneaux-0-starts_at": "09:30",
+    "creneaux-0-ends_at": "11:30",
+}
 
 
 @dataclass(frozen=True)
@@ -609,6 +687,130 @@ POSTS = {
         None,
         lambda o: {"user": o["referent"].pk},
         lambda o: SecurityEvent.objects.filter(kind=SecurityEventKind.SESSIONS_ENDED).count(),
+    ),
+    # Rights.
+    "accompaniment:procedure_create": Post(
+        "person",
+        lambda o: {"type": "css", "status": "filed", "filed_on": TODAY},
+        _count(Procedure),
+    ),
+    "accompaniment:procedure_edit": Post(
+        "procedure",
+        lambda o: _as_posted(
+            ProcedureForm(person=o["procedure"].person, procedure=o["procedure"]),
+            status="pending",
+        ),
+        _stored("procedure"),
+    ),
+    "accompaniment:obstacle_create": Post(
+        "person",
+        lambda o: {
+            "kind": "health_refused",
+            "body": "CPAM",
+            "occurred_on": TODAY,
+            "follow_up": "none",
+        },
+        _count(Obstacle),
+    ),
+    "accompaniment:obstacle_edit": Post(
+        "obstacle",
+        lambda o: _as_posted(
+            ObstacleForm(user=o["referent"], obstacle=o["obstacle"]), follow_up="appeal"
+        ),
+        _stored("obstacle"),
+    ),
+    # School.
+    "accompaniment:schooling": Post(
+        "person",
+        lambda o: {"since": TODAY, "level": "lycee", "school": "Lycée Jean-Renoir"},
+        _count(Schooling),
+    ),
+    "accompaniment:schooling_edit": Post(
+        "schooling",
+        lambda o: _as_posted(
+            SchoolingForm(instance=o["schooling"], person=o["schooling"].person),
+            school="Lycée Jean-Renoir",
+        ),
+        _stored("schooling"),
+    ),
+    # French.
+    "accompaniment:course_create": Post(
+        None,
+        lambda o: {
+            "provider": o["course"].provider_id,
+            "kind": "fle",
+            "name": "FLE débutants",
+            "starts_on": TODAY,
+            "ends_on": TOMORROW,
+            "hours_per_class": "2",
+            **SLOT,
+        },
+        _count(Course),
+    ),
+    "accompaniment:course_edit": Post(
+        "course",
+        lambda o: {
+            "provider": o["course"].provider_id,
+            "kind": "asl",
+            "name": "ASL renommé",
+            "starts_on": o["course"].starts_on.isoformat(),
+            "ends_on": o["course"].ends_on.isoformat(),
+            "hours_per_class": "2",
+            **SLOT,
+        },
+        _stored("course"),
+    ),
+    "accompaniment:learner_add": Post(
+        "course",
+        lambda o: {"person": o["duplicate"].pk, "status": "enrolled", "enrolled_on": TODAY},
+        _count(Learner),
+    ),
+    "accompaniment:learner_edit": Post(
+        "learner",
+        lambda o: {
+            "status": "completed",
+            "enrolled_on": o["learner"].enrolled_on.isoformat(),
+            "left_on": TODAY,
+        },
+        _stored("learner"),
+    ),
+    "accompaniment:session_open": Post("course", lambda o: {"date": TODAY}, _count(ClassSession)),
+    "accompaniment:attendance_sheet": Post(
+        "session", lambda o: {"hours": "1.5"}, _stored("session")
+    ),
+    "accompaniment:attendance_tick": Post(
+        "session",
+        lambda o: {"personne": o["person"].pk, "present": "1"},
+        _count(Attendance),
+    ),
+    "accompaniment:assessment_create": Post(
+        "person",
+        lambda o: {"assessed_on": TODAY, "skill": "oral", "level": "a1", "assessor": "Mme Diallo"},
+        _count(Assessment),
+    ),
+    "accompaniment:assessment_edit": Post(
+        "assessment",
+        lambda o: {
+            "assessed_on": o["assessment"].assessed_on.isoformat(),
+            "skill": "overall",
+            "level": "a2",
+            "assessor": "Mme Diallo",
+        },
+        _stored("assessment"),
+    ),
+    "accompaniment:certification_create": Post(
+        "person",
+        lambda o: {"kind": "delf_a1", "taken_on": TODAY, "result": "passed"},
+        _count(Certification),
+    ),
+    "accompaniment:certification_edit": Post(
+        "certification",
+        lambda o: {
+            "kind": "dilf",
+            "taken_on": o["certification"].taken_on.isoformat(),
+            "result": "failed",
+        },
+        _stored("certification"),
     ),
 }
 

@@ -73,6 +73,11 @@ READERS = {
     "beneficiaries:person_list": "referent",
     "beneficiaries:duplicates": "referent",
     "beneficiaries:merge_queue": "coordinator",
+    "accompaniment:rights": "referent",
+    "accompaniment:rights_list": "referent",
+    "accompaniment:courses": "referent",
+    "accompaniment:course_detail": "referent",
+    "accompaniment:person_french": "referent",
     "beneficiaries:person_detail": "referent",
     "beneficiaries:person_timeline": "referent",
     "beneficiaries:person_access_log": "coordinator",
@@ -136,6 +141,16 @@ QUERY = [
     "quoi",
     "referent",
     "lieu",
+    # The rights pages (accompaniment/rights.py).
+    "type",
+    "renouvelle",
+    "demarche",
+    "kind",
+    "sans",
+    "fin",
+    "qui",
+    # The duplicates' scan under way.
+    "attente",
 ]
 # Names a tampered post may add, to reach fields the form does not offer.
 EXTRA = [

@@ -179,9 +179,10 @@ def test_timeline_query_budget(login_as, person, django_assert_num_queries, foll
         follow_up(person, date=datetime.date(2026, 1, 1) + datetime.timedelta(days=day))
     client = login_as("referent")
     # session, user, person; then one query per source: enrolments, referents, places,
-    # merges, follow-ups, tasks, goals, done steps, transfers, appointments.
+    # merges, follow-ups, tasks, goals, done steps, transfers, appointments, procedure
+    # changes, refusals, schoolings, course enrolments, assessments, certifications.
     # + audit entry (mia.audit.record_read).
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(20):
         response = client.get(reverse("beneficiaries:person_timeline", args=[person.pk]))
     kinds = [entry.kind for entry in response.context["entries"]]
     assert kinds.count("follow_up") == follow_ups

@@ -168,6 +168,56 @@ SHOWS_PEOPLE = {
     "beneficiaries:merge_queue": [Visit("coordinator", shows=("person", "other"))],
     "accompaniment:person_exit": [Visit("referent", "person")],
     "accompaniment:person_reenter": [Visit("referent", "left", shows=("left",))],
+    "accompaniment:rights": [
+        Visit("referent", "person"),
+        Visit("referent", "person", htmx=True, label="grid"),
+    ],
+    "accompaniment:procedure_create": [Visit("referent", "person")],
+    "accompaniment:procedure_edit": [Visit("referent", "procedure")],
+    "accompaniment:obstacle_create": [Visit("referent", "person")],
+    "accompaniment:obstacle_edit": [Visit("referent", "obstacle")],
+    "accompaniment:rights_list": [Visit("referent", shows=("person", "other"))],
+    "accompaniment:schooling": [Visit("referent", "person")],
+    "accompaniment:schooling_edit": [Visit("referent", "schooling")],
+    "accompaniment:course_detail": [
+        Visit("referent", "course"),
+        Visit("manager", "course", label="manager"),
+    ],
+    "accompaniment:learner_add": [
+        _post(
+            lambda f: {"q": "Ionescu"},
+            persona="referent",
+            kind="course",
+            htmx=True,
+            shows=("other",),
+        )
+    ],
+    "accompaniment:learner_edit": [Visit("referent", "learner")],
+    "accompaniment:session_open": [
+        _post(
+            lambda f: {"date": "2000-01-03"},
+            persona="referent",
+            kind="course",
+            label="date refused",
+        )
+    ],
+    "accompaniment:attendance_sheet": [Visit("referent", "session")],
+    "accompaniment:attendance_tick": [
+        _post(
+            lambda f: {"personne": f["person"].pk, "present": "1"},
+            persona="referent",
+            kind="session",
+            htmx=True,
+        )
+    ],
+    "accompaniment:person_french": [
+        Visit("referent", "person"),
+        Visit("referent", "person", htmx=True, label="fragment"),
+    ],
+    "accompaniment:assessment_create": [Visit("referent", "person")],
+    "accompaniment:assessment_edit": [Visit("referent", "assessment")],
+    "accompaniment:certification_create": [Visit("referent", "person")],
+    "accompaniment:certification_edit": [Visit("referent", "certification")],
     "partners:portal": [Visit("partner")],
     "partners:consents": [Visit("referent", "person")],
     "partners:consent_withdraw": [Visit("referent", "consent")],
@@ -216,8 +266,12 @@ SHOWS_NO_PERSON = {
     "accompaniment:notice_open": ("referent", "POST only: marks a notice read, redirects"),
     "accompaniment:notices_read": ("referent", "POST only: marks notices read"),
     "partners:organisations": ("referent", "partner organisations and their contacts"),
+    "accompaniment:courses": ("referent", "courses and their figures, no person named"),
+    "accompaniment:course_create": ("referent", "an empty form"),
+    "accompaniment:course_edit": ("referent", "a course's form, no learner"),
 }
 SITE_KINDS = {
+    "accompaniment:course_edit": "course",
     "beneficiaries:distinct_pair": "person",
     "beneficiaries:site_edit": "site",
     "accompaniment:calendar_feed": "calendar_feed",
@@ -236,6 +290,7 @@ ADMIN_SHOWS_NO_PERSON = {
     "mia.Organisation": "organisations",
     "mia.User": "the team's accounts",
     "beneficiaries.Commune": "reference data",
+    "accompaniment.ProcedureType": "the reference list of procedures",
     "beneficiaries.Site": "living places, no household listed",
     "partners.OrganisationContact": "partners' contacts",
 }

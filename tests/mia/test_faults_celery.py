@@ -21,11 +21,12 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from accompaniment.models import Appointment
+from accompaniment.models import Appointment, ProcedureStatus
 from mia.celery import app as celery_app
 from mia.models import AuditEntry, SecurityEvent, SecurityEventKind
 from partners import services as partners_services
 from partners.models import Consent
+from tests.accompaniment.factories_pathways import ProcedureFactory, default_type
 from tests.redis_server import redis_server
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -139,6 +140,9 @@ def test_a_task_of_a_worker_killed_whole_runs_on_the_next_worker(start_worker, p
     assert runs_of(log, at_least=2) == [first, finished_by]
 
 
+TEN_DAYS = datetime.timedelta(days=10)
+
+
 # Committed rows: under `make test` with REDIS_URL the live worker runs the tasks.
 @pytest.mark.django_db(transaction=True)
 def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
@@ -174,6 +178,18 @@ def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
         time=datetime.time(9, 30),
         place="office",
     )
+    # An AME that ended yesterday (marked expired), a CSS ending in ten days (a reminder).
+    today = timezone.localdate()
+    for code, until in (("ame", today - datetime.timedelta(days=1)), ("css", today + TEN_DAYS)):
+        ProcedureFactory(
+            person=person,
+            type=default_type(code),
+            status=ProcedureStatus.OBTAINED,
+            filed_on=until - datetime.timedelta(days=320),
+            decided_on=until - datetime.timedelta(days=300),
+            valid_from=until - datetime.timedelta(days=300),
+            valid_until=until,
+        )
     long_ago = timezone.now() - datetime.timedelta(days=settings.MIA_AUDIT_RETENTION_DAYS + 1)
     AuditEntry.objects.create(at=long_ago, action="view", app_label="mia", model="user")
     SecurityEvent.objects.create(kind=SecurityEventKind.SIGNED_IN, at=long_ago)
@@ -189,6 +205,7 @@ def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
         "partners.tasks.consents_expiring": {"notices": 1},
         "accompaniment.tasks.appointments_tomorrow": {"notices": 1},
         "beneficiaries.tasks.duplicate_scans_nightly": {"scans": 1},
+        "accompaniment.tasks.procedure_renewals": {"expired": 1, "reminders": 1},
         "mia.tasks.audit_purge": {"deleted": 1},
         "mia.tasks.security_events_purge": {"deleted": 1},
         "mia.tasks.sessions_purge": {"sessions": 1, "user_sessions": 0},
@@ -198,6 +215,7 @@ def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
         "partners.tasks.consents_expiring": {"notices": 0},
         "accompaniment.tasks.appointments_tomorrow": {"notices": 0},
         "beneficiaries.tasks.duplicate_scans_nightly": {"scans": 0},
+        "accompaniment.tasks.procedure_renewals": {"expired": 0, "reminders": 0},
         "mia.tasks.audit_purge": {"deleted": 0},
         "mia.tasks.security_events_purge": {"deleted": 0},
         "mia.tasks.sessions_purge": {"sessions": 0, "user_sessions": 0},
