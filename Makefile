@@ -76,6 +76,7 @@ run: install
 	echo "    coordination@demo.mia   coordinator"
 	echo "    partenaire@demo.mia     partner (organisation that received shares)"
 	echo "    partenaire2@demo.mia    partner of another organisation"
+	echo "    formateur@demo.mia      trainer of the French course provider (takes attendance)"
 	echo "    direction@demo.mia      manager"
 	echo "    admin@demo.mia          administrator"
 	echo "    autre-asso@demo.mia     social worker of a second association"

@@ -16,6 +16,7 @@ class AccompanimentConfig(AppConfig):
             timeline_sources,
         )
         from accompaniment.demo import follow_ups_and_plans
+        from accompaniment.demo_pathways import rights_school_and_french
         from mia import demo
 
         timeline_sources.register_sources()
@@ -27,3 +28,4 @@ class AccompanimentConfig(AppConfig):
         sources_french.register_sources()
         # Follow-ups and plans need the people of beneficiaries' step (order 20).
         demo.register(follow_ups_and_plans, order=30)
+        demo.register(rights_school_and_french, order=35)

@@ -26,7 +26,10 @@ WARM_UPS = 3
 
 # (label, account, path). Placeholders, resolved on each database (see resolve): {person} is
 # the first person of travailleur@demo.mia's active caseload, {busy_person} the one of that
-# caseload who attended the most follow-ups, {household} the household with the most follow-ups.
+# caseload who attended the most follow-ups, {household} the household with the most follow-ups,
+# {household_children} the household of the worker's association with the most minors, {session}
+# the latest class of the association's course of 30 enrolled learners (accompaniment's demo has
+# exactly one, at both scales).
 PAGES = [
     ("/ caseload, my week", "travailleur@demo.mia", "/"),
     ("/coordination/ board by worker", "coordination@demo.mia", "/coordination/"),
@@ -58,6 +61,14 @@ PAGES = [
     ("/sites/", "travailleur@demo.mia", "/sites/"),
     ("/partages/ partner portal", "partenaire@demo.mia", "/partages/"),
     ("/orientations/recues/ partner", "partenaire@demo.mia", "/orientations/recues/"),
+    ("/personnes/<id>/droits/ rights grid", "travailleur@demo.mia", "/personnes/{person}/droits/"),
+    ("/droits/?sans=health", "travailleur@demo.mia", "/droits/?sans=health"),
+    (
+        "/francais/seances/<id>/ 30 learners",
+        "travailleur@demo.mia",
+        "/francais/seances/{session}/",
+    ),
+    ("/menages/<id>/ with children", "travailleur@demo.mia", "/menages/{household_children}/"),
     # The admin has no name search since issue 8 (names in URLs): its person list is the baseline.
     ("admin person list", "admin@demo.mia", "/admin/beneficiaries/person/"),
 ]
@@ -106,6 +117,7 @@ def setup(url: str, scale: str) -> None:
     if elapsed > 1:
         print(f"seed_demo --scale {scale}: {elapsed:.1f} s", file=sys.stderr)
     load_shares(scale)
+    load_pathways(scale)
 
 
 def load_shares(scale: str) -> None:
@@ -138,6 +150,56 @@ def load_shares(scale: str) -> None:
     print(f"partner shares loaded: {context.counts}", file=sys.stderr)
 
 
+def load_pathways(scale: str) -> None:
+    """A database seeded before the rights, school and French pathways existed gets them now
+    (accompaniment's demo step on the people already there, dated from today)."""
+    import random
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accompaniment.demo_pathways import rights_school_and_french
+    from accompaniment.models import (
+        Assessment,
+        Attendance,
+        Certification,
+        ClassSession,
+        Course,
+        Learner,
+        Obstacle,
+        Procedure,
+        ProcedureChange,
+        Schooling,
+        Task,
+    )
+    from beneficiaries.models import Person
+    from mia import audit, demo
+    from mia.models import Organisation, User
+
+    tables = (
+        Procedure, ProcedureChange, Obstacle, Schooling, Task, Course, Learner, ClassSession,
+        Attendance, Assessment, Certification,
+    )  # fmt: skip
+    if Procedure.objects.exists() or not Person.objects.exists():
+        return
+    started = time.perf_counter()
+    context = demo.DemoContext(
+        scale=scale,
+        today=timezone.localdate(),
+        rng=random.Random(f"{demo.SEED}:bench-pathways"),
+    )
+    names = {name: key for key, (name, _kind) in demo.ORGANISATIONS.items()}
+    context.organisations = {
+        names[org.name]: org for org in Organisation.objects.filter(name__in=names)
+    }
+    context.users = {user.email: user for user in User.objects.all()}
+    with transaction.atomic(), audit.suspended():
+        rights_school_and_french(context)
+    _analyze(*tables)
+    elapsed = time.perf_counter() - started
+    print(f"pathways loaded in {elapsed:.1f} s: {context.counts}", file=sys.stderr)
+
+
 def _analyze(*models) -> None:
     """Fresh statistics after COPY: with none, PostgreSQL expects one row per table and the
     portal's semi-join runs as nested loops (about twice slower at 50,000 grants)."""
@@ -149,10 +211,11 @@ def _analyze(*models) -> None:
 
 
 def placeholders() -> dict[str, int]:
-    from django.db.models import Count
+    from django.db.models import Count, Q
+    from django.utils import timezone
 
-    from accompaniment.models import FollowUp
-    from beneficiaries.models import Person
+    from accompaniment.models import ClassSession, Course, FollowUp, LearnerStatus
+    from beneficiaries.models import Household, Person
 
     caseload = Person.objects.filter(referent__email="travailleur@demo.mia", exited_on=None)
     person = caseload.order_by("pk").values_list("pk", flat=True).first()
@@ -174,7 +237,35 @@ def placeholders() -> dict[str, int]:
         .values_list("person__household", flat=True)
         .first()
     )
-    return {"person": person or 0, "busy_person": busy or 0, "household": household or 0}
+    year = timezone.localdate().year
+    household_children = (
+        Household.objects.filter(organisation__users__email="travailleur@demo.mia")
+        .annotate(minors=Count("members", filter=Q(members__birth_year__gt=year - 18)))
+        .order_by("-minors", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    course = (
+        Course.objects.filter(organisation__users__email="travailleur@demo.mia")
+        .annotate(enrolled=Count("learners", filter=Q(learners__status=LearnerStatus.ENROLLED)))
+        .filter(enrolled=30)
+        .order_by("-starts_on", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    session = (
+        ClassSession.objects.filter(course=course)
+        .order_by("-date", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {
+        "person": person or 0,
+        "busy_person": busy or 0,
+        "household": household or 0,
+        "household_children": household_children or 0,
+        "session": session or 0,
+    }
 
 
 def get(client, path: str):

@@ -1,16 +1,45 @@
 """`manage.py seed_demo`: the demo data every newcomer, browser test and benchmark starts from."""
 
 import datetime
+import importlib.util
 from collections import Counter, defaultdict
 from io import StringIO
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Q
 
-from accompaniment.models import Appointment, FollowUp, Goal, GoalStatus, PlanChange, Step, Task
+from accompaniment.demo_pathways import TRAINER, add_months, level_for, school_year
+from accompaniment.models import (
+    CEFR_RANK,
+    Appointment,
+    Assessment,
+    Attendance,
+    CefrLevel,
+    Certification,
+    ClassSession,
+    Course,
+    CourseKind,
+    FollowUp,
+    Goal,
+    GoalStatus,
+    Learner,
+    LearnerStatus,
+    Obstacle,
+    ObstacleFollowUp,
+    ObstacleKind,
+    PlanChange,
+    Procedure,
+    ProcedureCategory,
+    ProcedureStatus,
+    Schooling,
+    SchoolLevel,
+    Step,
+    Task,
+)
 from beneficiaries.models import (
     Enrolment,
     Household,
@@ -22,10 +51,14 @@ from beneficiaries.models import (
     SitePopulation,
 )
 from mia import demo
-from mia.models import Organisation, Role, User
+from mia.models import Organisation, OrganisationKind, Role, User
+from mia.permissions import takes_attendance
 from mia.text import fold, sound_keys
 
 TODAY = demo.REFERENCE_DATE
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "pages.py"
+# Levels a child's age decides (the others: not in school, under 3, an insertion scheme).
+GRADED_LEVELS = ("maternelle", "elementaire", "college", "lycee")
 WEEK_END = TODAY + datetime.timedelta(days=6)
 
 ACCOUNTS = {
@@ -296,13 +329,26 @@ def snapshot() -> list[list[tuple]]:
         list(Task.objects.order_by("pk").values_list("title", "due_on", "done_on")),
         list(Goal.objects.order_by("pk").values_list("title", "status", "closed_on")),
         list(Step.objects.order_by("pk").values_list("title", "who", "due_on", "done_on")),
+        list(
+            Procedure.objects.order_by("pk").values_list(
+                "person__first_name", "type__code", "status", "filed_on", "valid_until"
+            )
+        ),
+        list(Schooling.objects.order_by("pk").values_list("person__first_name", "since", "level")),
+        list(Course.objects.order_by("pk").values_list("name", "starts_on", "ends_on")),
+        list(
+            Attendance.objects.order_by("pk").values_list(
+                "session__date", "person__first_name", "present"
+            )
+        ),
+        list(Assessment.objects.order_by("pk").values_list("assessed_on", "skill", "level")),
     ]
 
 
 def test_two_runs_on_empty_databases_give_the_same_data(seeded):
     first = snapshot()
     for model in (
-        PlanChange, Step, Goal, Task, FollowUp, Enrolment, ReferentAssignment, Person,
+        PlanChange, Step, Goal, Task, Course, FollowUp, Enrolment, ReferentAssignment, Person,
         HouseholdStay, Household, Site, User, Organisation,
     ):  # fmt: skip
         model.objects.all().delete()
@@ -319,3 +365,260 @@ def test_the_demo_is_seen_from_the_day_it_is_loaded(db, settings):
     latest = FollowUp.objects.order_by("-date").values_list("date", flat=True).first()
     assert TODAY < latest <= later
     assert Task.objects.filter(done_on__isnull=True, due_on__gt=later).exists()
+
+
+# --- Pathways: rights, school, French (accompaniment/demo_pathways.py) --------------------------
+
+
+def age_on(person: Person, day: datetime.date) -> int | None:
+    if person.birth_date:
+        before = (day.month, day.day) < (person.birth_date.month, person.birth_date.day)
+        return day.year - person.birth_date.year - before
+    return day.year - person.birth_year if person.birth_year else None
+
+
+def first_of_caseload() -> Person:
+    """The bench's `{person}`: the first person of travailleur@demo.mia's active caseload."""
+    return Person.objects.filter(referent__email="travailleur@demo.mia", exited_on=None).order_by(
+        "pk"
+    )[0]
+
+
+def test_about_three_procedures_a_person_each_with_its_history(seeded):
+    procedures = list(Procedure.objects.select_related("type").prefetch_related("changes"))
+    assert 2.5 <= len(procedures) / Person.objects.count() <= 4
+    assert {p.status for p in procedures} == set(ProcedureStatus.values)
+    assert {p.type.code for p in procedures} >= {
+        "domiciliation", "ame", "css", "puma", "caf", "compte", "france_travail", "rsa",
+        "navigo", "scolarite",
+    }  # fmt: skip
+    for procedure in procedures:
+        changes = sorted(procedure.changes.all(), key=lambda c: (c.on, c.pk))
+        # Each state it went through, chained, the last one its state now.
+        assert changes and changes[0].previous == ""
+        assert [c.previous for c in changes[1:]] == [c.status for c in changes[:-1]]
+        assert changes[-1].status == procedure.status
+        assert procedure.version == len(changes)
+        for day in (procedure.filed_on, procedure.decided_on, changes[-1].on):
+            assert day is None or day <= TODAY
+        if procedure.status in (ProcedureStatus.OBTAINED, ProcedureStatus.EXPIRED):
+            assert procedure.valid_from == procedure.decided_on
+            validity = procedure.type.validity_months
+            if validity and procedure.person != first_of_caseload():
+                end = add_months(procedure.valid_from, validity) - datetime.timedelta(days=1)
+                assert procedure.valid_until == end
+            # Expired the day after its last day, as the nightly task marks it.
+            ended = procedure.valid_until is not None and procedure.valid_until < TODAY
+            assert (procedure.status == ProcedureStatus.EXPIRED) == ended
+            if ended:
+                assert changes[-1].on == procedure.valid_until + datetime.timedelta(days=1)
+                assert changes[-1].by_id is None
+        if procedure.renewal_of_id:
+            assert procedure.renewal_of.type_id == procedure.type_id
+            assert procedure.renewal_of.person_id == procedure.person_id
+    # Among the rights of the people followed: some end within 30 days, some have ended.
+    followed = [p for p in procedures if p.person.exited_on is None]
+    ending = [
+        p
+        for p in followed
+        if p.status == ProcedureStatus.OBTAINED
+        and p.valid_until
+        and p.valid_until <= TODAY + datetime.timedelta(days=30)
+    ]
+    assert len(ending) >= 5
+    assert sum(p.status == ProcedureStatus.EXPIRED for p in followed) >= 5
+
+
+def test_renewal_reminders_are_those_the_nightly_task_would_have_made(seeded, settings):
+    from accompaniment.services_rights import renewals_due
+
+    reminders = Task.objects.filter(procedure__isnull=False, title__startswith="Renouveler :")
+    assert reminders.filter(done_on=None).exists()
+    assert reminders.exclude(done_on=None).exists()  # answered by a renewal
+    for task in reminders.select_related("procedure__type"):
+        procedure = task.procedure
+        assert procedure.renewal_task_id == task.pk
+        renew_on = procedure.valid_until - datetime.timedelta(days=procedure.type.renew_before_days)
+        assert task.due_on == renew_on <= TODAY
+    # Run on the demo's day, the nightly task finds nothing left to do.
+    with freeze(TODAY):
+        assert renewals_due(TODAY) == {"expired": 0, "reminders": 0}
+
+
+def freeze(day: datetime.date):
+    from unittest import mock
+
+    return mock.patch("django.utils.timezone.localdate", return_value=day)
+
+
+def test_the_referents_first_person_shows_every_state_of_the_rights_grid(seeded):
+    person = first_of_caseload()
+    worker = User.objects.get(email="travailleur@demo.mia")
+    by_type = {p.type.code: p for p in person.procedures.select_related("type", "renewal_task")}
+
+    domiciliation = by_type["domiciliation"]
+    assert domiciliation.status == ProcedureStatus.OBTAINED
+    assert domiciliation.valid_until == TODAY + datetime.timedelta(days=14)
+    # Its renewal reminder is in the worker's week, late.
+    reminder = domiciliation.renewal_task
+    assert (reminder.assigned_to, reminder.done_on) == (worker, None)
+    assert reminder.due_on == TODAY - datetime.timedelta(days=16)
+    assert by_type["ame"].status == ProcedureStatus.EXPIRED
+    assert by_type["ame"].valid_until < TODAY
+    assert by_type["caf"].status == ProcedureStatus.PENDING
+    assert by_type["caf"].tasks.filter(done_on=None).exists()  # its next step
+    bank = by_type["compte"]
+    assert bank.status == ProcedureStatus.REFUSED
+    assert list(bank.obstacles.values_list("kind", "follow_up")) == [
+        (ObstacleKind.BANK_REFUSED, ObstacleFollowUp.NONE)
+    ]
+    # "Without health cover": nothing valid today, the AME has ended.
+    health = person.procedures.filter(type__category=ProcedureCategory.HEALTH)
+    assert not any(p.is_valid_on(TODAY) for p in health)
+
+
+def test_refusals_are_recorded_as_obstacles_with_what_was_done(seeded):
+    obstacles = list(Obstacle.objects.select_related("procedure__type", "person"))
+    assert {o.kind for o in obstacles} >= {
+        ObstacleKind.DOMICILIATION_REFUSED,
+        ObstacleKind.BANK_REFUSED,
+        ObstacleKind.HEALTH_REFUSED,
+        ObstacleKind.SCHOOL_REFUSED,
+    }
+    assert len({o.follow_up for o in obstacles}) >= 4
+    for obstacle in obstacles:
+        assert obstacle.procedure.status == ProcedureStatus.REFUSED
+        assert obstacle.procedure.person_id == obstacle.person_id
+        assert obstacle.occurred_on == obstacle.procedure.decided_on
+        assert obstacle.body and obstacle.details
+        assert (obstacle.follow_up_on is None) == (obstacle.follow_up == ObstacleFollowUp.NONE)
+        if obstacle.kind == ObstacleKind.SCHOOL_REFUSED:
+            assert age_on(obstacle.person, obstacle.occurred_on) < 18
+    # A few percent of the people: refusals are met, not the rule.
+    people = {o.person_id for o in obstacles}
+    assert 0.02 <= len(people) / Person.objects.count() <= 0.15
+
+
+def test_every_minor_has_a_dated_schooling_consistent_with_age(seeded):
+    schoolings = defaultdict(list)
+    for schooling in Schooling.objects.order_by("since", "pk"):
+        schoolings[schooling.person_id].append(schooling)
+    latest = {}
+    for person in Person.objects.all():
+        age = age_on(person, person.exited_on or TODAY)
+        if age is None:
+            continue
+        facts = schoolings[person.pk]
+        assert bool(facts) == (age < 18), person.pk
+        born = person.birth_date.year if person.birth_date else person.birth_year
+        for fact in facts:
+            assert fact.since >= person.entered_on
+            if fact.level in GRADED_LEVELS:
+                assert fact.level == level_for(school_year(fact.since) - born)
+                assert fact.school and fact.commune_id and fact.enrolled_on
+            if fact.level == SchoolLevel.NONE:
+                assert not fact.school and fact.enrolled_on is None
+        if facts:
+            latest[person.pk] = facts[-1]
+    levels = Counter(fact.level for fact in latest.values())
+    assert levels[SchoolLevel.NONE] and levels[SchoolLevel.ELEMENTAIRE]
+    assert levels[SchoolLevel.MATERNELLE] and levels[SchoolLevel.COLLEGE]
+    assert any(fact.mediation and fact.mediation_since for fact in latest.values())
+    # Enrolments are procedures, some refused by the town hall.
+    assert any(fact.procedure_id for fact in latest.values())
+    # In travailleur@demo.mia's caseload: a child refused, in mediation, not in school.
+    refused = Obstacle.objects.filter(
+        kind=ObstacleKind.SCHOOL_REFUSED, person__referent__email="travailleur@demo.mia"
+    ).first()
+    assert refused is not None
+    child = latest[refused.person_id]
+    assert (child.level, child.mediation) == (SchoolLevel.NONE, True)
+    assert child.procedure_id == refused.procedure_id
+
+
+def test_a_course_of_thirty_meets_this_week_and_its_trainer_can_take_attendance(seeded):
+    trainer = User.objects.select_related("organisation").get(email=TRAINER)
+    acina = Organisation.objects.get(name="ACINA (démo)")
+    enrolled = Count("learners", filter=Q(learners__status=LearnerStatus.ENROLLED))
+    course = Course.objects.annotate(enrolled=enrolled).get(organisation=acina, enrolled=30)
+
+    assert trainer.role == Role.PARTNER
+    assert course.provider == trainer.organisation
+    assert takes_attendance(trainer, course)
+    assert TRAINER in seeded  # in the logins table
+    assert course.learners.filter(person__referent__email="travailleur@demo.mia").exists()
+    sheet = course.sessions.order_by("-date").first()
+    assert TODAY - datetime.timedelta(days=1) <= sheet.date <= TODAY
+    assert not sheet.attendances.exists() and not sheet.cancelled  # to be taken
+    assert sheet.date.weekday() in set(course.slots.values_list("weekday", flat=True))
+    # A long history before it, about three learners in four at each class.
+    ticks = Attendance.objects.filter(session__course=course)
+    assert course.sessions.count() >= 40
+    assert 0.65 <= ticks.filter(present=True).count() / ticks.count() <= 0.85
+
+
+def test_courses_are_given_by_partners_and_attended_by_their_learners(seeded):
+    courses = list(Course.objects.select_related("provider").prefetch_related("slots"))
+    assert len(courses) == 4
+    assert {c.provider.kind for c in courses} <= {
+        OrganisationKind.TRAINING,
+        OrganisationKind.ASSOCIATION,
+    }
+    assert {c.kind for c in courses} <= set(CourseKind.values)
+    learners = {(row.course_id, row.person_id): row for row in Learner.objects.all()}
+    for tick in Attendance.objects.select_related("session__course"):
+        session, course = tick.session, tick.session.course
+        assert course.starts_on <= session.date <= min(course.ends_on, TODAY)
+        learner = learners[(course.pk, tick.person_id)]
+        assert learner.status != LearnerStatus.WAITING
+        assert learner.enrolled_on <= session.date <= (learner.left_on or TODAY)
+    weekdays = {c.pk: {s.weekday for s in c.slots.all()} for c in courses}
+    for session in ClassSession.objects.all():
+        assert session.date.weekday() in weekdays[session.course_id]
+    statuses = {row.status for row in learners.values()}
+    assert {LearnerStatus.ENROLLED, LearnerStatus.COMPLETED, LearnerStatus.DROPPED} <= statuses
+    for row in learners.values():
+        assert bool(row.drop_reason) == (row.status == LearnerStatus.DROPPED)
+
+
+def test_levels_only_rise_and_some_learners_gained_one(seeded):
+    by_person = defaultdict(list)
+    for row in Assessment.objects.order_by("assessed_on", "pk"):
+        assert row.assessed_on < TODAY
+        by_person[(row.person_id, row.skill)].append(CEFR_RANK[row.level])
+    assert all(ranks == sorted(ranks) for ranks in by_person.values())
+    gained = {person for (person, _skill), ranks in by_person.items() if ranks[-1] > ranks[0]}
+    assert len(gained) >= 5
+    # In the referent's caseload, the first person went from A0 to A1.1 (the bench's `{person}`).
+    first = first_of_caseload()
+    assert list(first.assessments.order_by("assessed_on").values_list("level", flat=True)) == [
+        CefrLevel.A0,
+        CefrLevel.A1_1,
+    ]
+    assert Certification.objects.exists() or len(by_person) < 40
+
+
+def test_seeding_again_with_if_empty_adds_no_pathway(seeded):
+    models = (Procedure, Obstacle, Schooling, Course, ClassSession, Attendance, Assessment, User)
+    before = [model.objects.count() for model in models]
+
+    assert "base déjà remplie" in seed(if_empty=True)
+
+    assert [model.objects.count() for model in models] == before
+
+
+def test_the_bench_finds_its_pages_on_the_small_data(seeded):
+    """bench/pages.py compares query counts at both scales: the small data has the same
+    objects (a course of 30, a household with children)."""
+    spec = importlib.util.spec_from_file_location("bench_pages", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+
+    with freeze(TODAY):
+        ids = bench.placeholders()
+
+    session = ClassSession.objects.get(pk=ids["session"])
+    assert session.course.learners.filter(status=LearnerStatus.ENROLLED).count() == 30
+    household = Household.objects.get(pk=ids["household_children"])
+    assert sum(1 for m in household.members.all() if (age_on(m, TODAY) or 99) < 18) >= 2
+    assert ids["person"] == first_of_caseload().pk
