@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib.auth.models import Permission
 
+from accompaniment.models import Learner
 from mia.demo import DemoContext, insert_rows, next_id, reset_sequences
 from partners.models import Consent, PersonGroupObjectPermission, section_codename
 from partners.services import organisation_group
@@ -34,6 +35,50 @@ CONSENT_FIELDS = (
     "created_at",
 )
 GRANT_FIELDS = ("group_id", "permission_id", "content_object_id", "consent_id")
+
+
+# The course provider whose trainer (formateur@demo.mia) takes attendance: two learners in three
+# of its courses agreed to share their French section with it, so the sheet names them.
+COURSE_PROVIDER = "passerelles"
+COURSE_SHARE = 2 / 3
+
+
+def _course_shares(context: DemoContext, consents, grants, permissions, consent_id: int) -> int:
+    provider = context.organisations.get(COURSE_PROVIDER)
+    if provider is None:
+        return consent_id
+    group = organisation_group(provider)
+    for user in context.users.values():
+        if user.organisation_id == provider.pk and user.role == "partner":
+            user.groups.add(group)
+    learners = sorted(
+        set(Learner.objects.filter(course__provider=provider).values_list("person_id", flat=True))
+    )
+    chosen = context.rng.sample(learners, round(len(learners) * COURSE_SHARE))
+    recorded_by = context.users["travailleur@demo.mia"].pk
+    for person_id in sorted(chosen):
+        consent_id += 1
+        given_on = context.today - datetime.timedelta(days=context.rng.randint(10, 200))
+        created_at = datetime.datetime.combine(given_on, datetime.time(10), tzinfo=datetime.UTC)
+        consents.append(
+            (
+                consent_id,
+                person_id,
+                provider.pk,
+                "Suivi du cours de français",
+                ["french"],
+                given_on,
+                None,
+                recorded_by,
+                "",
+                None,
+                None,
+                created_at,
+            )
+        )
+        grants.append((group.pk, permissions[section_codename("french")], person_id, consent_id))
+    context.counts[f"dossiers partagés ({COURSE_PROVIDER})"] = len(chosen)
+    return consent_id
 
 
 def consents_and_shares(context: DemoContext) -> None:
@@ -102,6 +147,7 @@ def consents_and_shares(context: DemoContext) -> None:
         context.counts[f"dossiers partagés ({key})"] = valid
         email = "partenaire@demo.mia" if key == "france_travail" else "partenaire2@demo.mia"
         context.describe(email, f"{valid} dossiers partagés ({', '.join(sections)})")
+    consent_id = _course_shares(context, consents, grants, permissions, consent_id)
     insert_rows(Consent, CONSENT_FIELDS, consents)
     insert_rows(PersonGroupObjectPermission, GRANT_FIELDS, grants)
     reset_sequences(Consent, PersonGroupObjectPermission)

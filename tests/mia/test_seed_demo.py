@@ -555,6 +555,15 @@ def test_a_course_of_thirty_meets_this_week_and_its_trainer_can_take_attendance(
     ticks = Attendance.objects.filter(session__course=course)
     assert course.sessions.count() >= 40
     assert 0.65 <= ticks.filter(present=True).count() / ticks.count() <= 0.85
+    # Two learners in three shared their French section with the provider: the trainer's
+    # sheet names them, and only them.
+    named = set(
+        Person.objects.visible_to(trainer)
+        .filter(course_enrolments__course=course)
+        .values_list("pk", flat=True)
+    )
+    learners = set(course.learners.values_list("person_id", flat=True))
+    assert named < learners and 0.5 <= len(named) / len(learners) <= 0.8
 
 
 def test_courses_are_given_by_partners_and_attended_by_their_learners(seeded):
