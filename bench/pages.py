@@ -118,6 +118,20 @@ def setup(url: str, scale: str) -> None:
         print(f"seed_demo --scale {scale}: {elapsed:.1f} s", file=sys.stderr)
     load_shares(scale)
     load_pathways(scale)
+    load_duplicate_scans()
+
+
+def load_duplicate_scans() -> None:
+    """A database seeded before the scans of likely duplicates existed gets its first one, as
+    the demo now does: the queue reads the same rows on both scales."""
+    from beneficiaries import services
+    from beneficiaries.models import DuplicateScan
+    from mia.models import Organisation, OrganisationKind
+
+    if DuplicateScan.objects.filter(finished_at__isnull=False).exists():
+        return
+    for organisation in Organisation.objects.filter(kind=OrganisationKind.OPERATOR):
+        services.duplicate_scan_run(scan=services.duplicate_scan_request(organisation=organisation))
 
 
 def load_shares(scale: str) -> None:
