@@ -57,8 +57,8 @@ set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "mia-hypothesis")
 # so the same ones; FOUND replays what earlier hunts found), few enough that the file (a
 # hundred routes, heavier pages) keeps CI under its 15 minutes on PostgreSQL. A longer hunt:
 # MIA_FUZZ_EXAMPLES=500 (examples per form; pages that only show get a fifth, at least 3).
-WRITE_EXAMPLES = int(os.environ.get("MIA_FUZZ_EXAMPLES", "6"))
-READ_EXAMPLES = max(WRITE_EXAMPLES // 5, 3)
+WRITE_EXAMPLES = int(os.environ.get("MIA_FUZZ_EXAMPLES", "4"))
+READ_EXAMPLES = max(WRITE_EXAMPLES // 5, 2)
 
 # Who posts: the first persona of this list the access matrix lets write on the route.
 WRITERS = ["referent", "coordinator", "partner", "administrator"]
