@@ -143,8 +143,9 @@ def _validated(schooling: Schooling, person: Person) -> None:
         raise ValidationError(errors)
     # Lengths and codes, for callers that bypass the form. Links are the caller's (a query
     # each); the constraints' two rules were checked above, and the database keeps them.
+    checked = set(FIELDS) - {"commune", "procedure"}
     schooling.full_clean(
-        exclude=["organisation", "person", "commune", "procedure", "recorded_by"],
+        exclude=[field.name for field in Schooling._meta.fields if field.name not in checked],
         validate_constraints=False,
     )
 
