@@ -22,11 +22,15 @@ def document_add(
     household: Household | None = None,
     dated_on: datetime.date | None = None,
     title: str = "",
+    procedure=None,
 ) -> Document:
     """Store the file under a random name and record it. Raises ValidationError (French) for a
     file that is not a PDF or a photo, or is too large."""
     file_kind = files.check_upload(upload)
+    if procedure is not None and (person is None or procedure.person_id != person.pk):
+        raise ValueError("a procedure's paper belongs to that procedure's person")
     document = Document(
+        procedure=procedure,
         person=person,
         household=household,
         kind=kind,

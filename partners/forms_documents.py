@@ -7,6 +7,15 @@ from partners.models import DocumentKind
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _procedure_label(procedure) -> str:
+    label = f"{procedure.type.name} · {procedure.get_status_display()}"
+    if procedure.filed_on:
+        label += " · " + _("déposée le %(date)s") % {
+            "date": procedure.filed_on.strftime("%d/%m/%Y")
+        }
+    return label
+
+
 class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("Prendre une photo ou choisir un fichier"),
@@ -38,8 +47,20 @@ class DocumentForm(forms.Form):
     # The file last: one refused while it streams in (mia.uploads) keeps the fields sent before.
     field_order = ["kind", "title", "dated_on", "file"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, procedures=None, **kwargs):
+        """`procedures`: the person's rights procedures the paper may belong to (the AME
+        decision, the domiciliation certificate); None for a household's papers."""
         super().__init__(*args, **kwargs)
+        if procedures is not None:
+            self.fields["procedure"] = forms.ModelChoiceField(
+                label=_("Démarche concernée"),
+                queryset=procedures,
+                required=False,
+                empty_label=_("Aucune"),
+                help_text=_("Le document s'affichera aussi sur la page de cette démarche."),
+            )
+            self.fields["procedure"].label_from_instance = _procedure_label
+            self.order_fields(["kind", "title", "dated_on", "procedure", "file"])
         size = files.max_upload_bytes() // (1024 * 1024)
         self.fields["file"].help_text = _(
             "PDF ou photo (JPEG, PNG, HEIC), %(size)d Mo au plus."

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accompaniment.models import Procedure
 from beneficiaries.models import Household, Person
 from mia import audit, permissions
 from mia.permissions import access
@@ -27,7 +28,33 @@ def _owner_page(*, person, household) -> HttpResponse:
     return redirect("beneficiaries:household_detail", pk=household.pk)
 
 
-def _render_documents(request: HttpRequest, *, person, household, form) -> HttpResponse:
+def _procedures(user, person):
+    """The person's procedures a paper can be attached to, for whoever may upload to the file
+    (None otherwise, and for a household: the form then has no such field)."""
+    if person is None or not _can_upload(user, person):
+        return None
+    return (
+        Procedure.objects.filter(person=person)
+        .select_related("type")
+        .order_by("type__position", "type__name", "-created_at", "-pk")
+    )
+
+
+def _procedure_asked(request: HttpRequest, procedures) -> Procedure | None:
+    """The procedure named by `?demarche=` (the link on a procedure's page), if it is one of the
+    person's."""
+    if procedures is None:
+        return None
+    try:
+        pk = int(request.GET.get("demarche", ""))
+    except ValueError:
+        return None
+    return procedures.filter(pk=pk).first()
+
+
+def _render_documents(
+    request: HttpRequest, *, person, household, form, asked: Procedure | None = None
+) -> HttpResponse:
     """The list and the upload form: a fragment for htmx (the person's or household's page
     loads it), a page of its own otherwise."""
     owner = person or household
@@ -37,15 +64,19 @@ def _render_documents(request: HttpRequest, *, person, household, form) -> HttpR
         else Document.objects.filter(household=household)
     )
     user = request.user
+    upload_url = reverse(
+        "partners:person_documents" if person else "partners:household_documents",
+        args=[owner.pk],
+    )
+    if asked is not None:
+        upload_url += f"?demarche={asked.pk}"
     context = {
         "person": person,
         "household": household,
         "documents": rows,
         "form": form if _can_upload(user, owner) else None,
-        "upload_url": reverse(
-            "partners:person_documents" if person else "partners:household_documents",
-            args=[owner.pk],
-        ),
+        "upload_url": upload_url,
+        "procedure": asked,
         "deletes_any": permissions.uploads_documents(user) and permissions.edits_all_files(user),
         "deletes_own": _can_upload(user, owner),
     }
@@ -58,11 +89,13 @@ def _documents_page(request: HttpRequest, *, person=None, household=None) -> Htt
     owner = person or household
     if not documents.documents_shared(request.user, person=person, household=household):
         raise Http404
-    form = DocumentForm()
+    procedures = _procedures(request.user, person)
+    asked = _procedure_asked(request, procedures)
+    form = DocumentForm(procedures=procedures, initial={"procedure": asked and asked.pk})
     if request.method == "POST":
         if not _can_upload(request.user, owner):
             raise PermissionDenied
-        form = DocumentForm(request.POST, request.FILES)
+        form = DocumentForm(request.POST, request.FILES, procedures=procedures)
         if form.is_valid():
             try:
                 documents.document_add(
@@ -73,14 +106,19 @@ def _documents_page(request: HttpRequest, *, person=None, household=None) -> Htt
                     by=request.user,
                     person=person,
                     household=household,
+                    procedure=form.cleaned_data.get("procedure"),
                 )
             except ValidationError as error:
                 form.add_error("file", error)
             else:
                 messages.success(request, _("Document ajouté."))
+                chosen = form.cleaned_data.get("procedure")
+                if asked is not None and chosen is not None:
+                    # Back to the procedure's page the worker came from, the paper listed there.
+                    return redirect("accompaniment:procedure_edit", pk=chosen.pk)
                 return _owner_page(person=person, household=household)
     audit.record_read(request, owner, section=Section.DOCUMENTS)
-    return _render_documents(request, person=person, household=household, form=form)
+    return _render_documents(request, person=person, household=household, form=form, asked=asked)
 
 
 @access(permissions.reads_documents, hide=True)
@@ -132,6 +170,7 @@ def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
     documents.document_delete(document=document, by=request.user)
     if request.htmx:
         # The list is part of the person's or household's page: sent again, updated.
-        return _render_documents(request, person=person, household=household, form=DocumentForm())
+        form = DocumentForm(procedures=_procedures(request.user, person))
+        return _render_documents(request, person=person, household=household, form=form)
     messages.success(request, _("Document supprimé."))
     return _owner_page(person=person, household=household)

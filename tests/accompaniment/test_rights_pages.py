@@ -345,7 +345,76 @@ def test_the_procedure_page_lists_its_documents(login_as, person, referent, sett
     )
 
     assert reverse("partners:document_download", args=[paper.pk]) in html
-    assert reverse("partners:person_documents", args=[person.pk]) in html
+    upload_url = (
+        reverse("partners:person_documents", args=[person.pk]) + f"?demarche={procedure.pk}"
+    )
+    assert upload_url in html
+
+
+def test_a_paper_is_attached_to_its_procedure_from_the_procedure_page(
+    login_as, person, referent, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    procedure = ProcedureFactory(person=person)
+    other = ProcedureFactory(person=PersonFactory(organisation=person.organisation))
+    client = login_as("referent")
+    url = reverse("partners:person_documents", args=[person.pk]) + f"?demarche={procedure.pk}"
+
+    form = client.get(url).context["form"]
+    # Offered the person's procedures only, the one the worker came from chosen.
+    assert list(form.fields["procedure"].queryset) == [procedure]
+    assert form["procedure"].value() == procedure.pk
+    # Another person's procedure named in the address is not preselected, nor accepted.
+    foreign = reverse("partners:person_documents", args=[person.pk]) + f"?demarche={other.pk}"
+    assert client.get(foreign).context["form"]["procedure"].value() is None
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    refused = client.post(
+        foreign,
+        {
+            "kind": "health_cover",
+            "procedure": other.pk,
+            "file": SimpleUploadedFile("a.pdf", pdf, content_type="application/pdf"),
+        },
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors["procedure"]
+    assert not procedure.documents.exists() and not other.documents.exists()
+
+    response = client.post(
+        url,
+        {
+            "kind": "health_cover",
+            "procedure": procedure.pk,
+            "file": SimpleUploadedFile("a.pdf", pdf, content_type="application/pdf"),
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accompaniment:procedure_edit", args=[procedure.pk])
+    paper = procedure.documents.get()
+    assert paper.person == person
+    html = client.get(response["Location"]).content.decode()
+    assert reverse("partners:document_download", args=[paper.pk]) in html
+
+
+def test_a_paper_of_the_file_is_attached_to_no_procedure_unless_chosen(
+    login_as, person, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ProcedureFactory(person=person)
+    response = login_as("referent").post(
+        reverse("partners:person_documents", args=[person.pk]),
+        {
+            "kind": "identity",
+            "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        },
+    )
+
+    assert response["Location"] == reverse("beneficiaries:person_detail", args=[person.pk])
+    assert person.documents.get().procedure is None
 
 
 @pytest.mark.parametrize(

@@ -306,8 +306,9 @@ def many(request, person, referent):
 @pytest.mark.parametrize("many", [3, 30], indirect=True)
 def test_person_documents_budget(login_as, person, many, django_assert_num_queries):
     client = login_as("referent")
-    # 1 session, 1 user; the person; the documents; the audit entry (mia.audit.record_read).
-    with django_assert_num_queries(5):
+    # 1 session, 1 user; the person; the procedures a paper may be attached to; the documents;
+    # the audit entry (mia.audit.record_read).
+    with django_assert_num_queries(6):
         response = client.get(reverse("partners:person_documents", args=[person.pk]))
     assert len(response.context["documents"]) == many
 
