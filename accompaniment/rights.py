@@ -34,7 +34,7 @@ from beneficiaries import sharing
 from beneficiaries.models import Person
 from mia import audit, permissions
 from mia.concurrency import ConflictError
-from mia.params import int_or_404
+from mia.params import int_or_404, next_url
 from mia.permissions import access
 
 # The section of a consent that shares this page with a partner (partners.models.Section).
@@ -142,7 +142,8 @@ def rights(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _procedure_done(request: HttpRequest, procedure: Procedure, message: str) -> HttpResponse:
     messages.success(request, message)
-    return redirect(_rights_url(procedure.person_id, f"demarche-{procedure.pk}"))
+    # Back where the worker came from (a child's schooling page), else to the rights grid.
+    return redirect(next_url(request, _rights_url(procedure.person_id, f"demarche-{procedure.pk}")))
 
 
 @access(permissions.records_pathways, hide=True)
@@ -180,7 +181,12 @@ def procedure_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accompaniment/rights/procedure_form.html",
-        {"form": form, "person": person, "renewal_of": renewal_of},
+        {
+            "form": form,
+            "person": person,
+            "renewal_of": renewal_of,
+            "back": next_url(request, ""),
+        },
     )
 
 
@@ -240,6 +246,7 @@ def procedure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "obstacles": procedure.obstacles.order_by("-occurred_on", "-pk"),
             "documents": documents,
             "refusal_kind": services.refusal_kind(procedure.type),
+            "back": next_url(request, ""),
         },
     )
 
@@ -280,12 +287,17 @@ def obstacle_create(request: HttpRequest, pk: int) -> HttpResponse:
                 request,
                 _("Le refus est enregistré : %(kind)s.") % {"kind": obstacle.get_kind_display()},
             )
-            return redirect(_rights_url(person.pk, "refus"))
+            return redirect(next_url(request, _rights_url(person.pk, "refus")))
     audit.record_read(request, person, section=SECTION)
     return render(
         request,
         "accompaniment/rights/obstacle_form.html",
-        {"form": form, "person": person, "procedure": procedure},
+        {
+            "form": form,
+            "person": person,
+            "procedure": procedure,
+            "back": next_url(request, ""),
+        },
     )
 
 
@@ -303,7 +315,7 @@ def obstacle_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("Le refus est mis à jour."))
-            return redirect(_rights_url(obstacle.person_id, "refus"))
+            return redirect(next_url(request, _rights_url(obstacle.person_id, "refus")))
     audit.record_read(request, obstacle, section=SECTION)
     return render(
         request,
@@ -313,6 +325,7 @@ def obstacle_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "person": obstacle.person,
             "procedure": obstacle.procedure,
             "obstacle": obstacle,
+            "back": next_url(request, ""),
         },
     )
 

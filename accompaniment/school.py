@@ -69,6 +69,7 @@ def schooling(request: HttpRequest, pk: int) -> HttpResponse:
     )
     audit.record_read(request, person, section="schooling")
     age = person.age
+    back = {"next": _page_url(person.pk)}
     return render(
         request,
         "accompaniment/school/schooling.html",
@@ -79,11 +80,14 @@ def schooling(request: HttpRequest, pk: int) -> HttpResponse:
             "current": current,
             "history": history,
             "procedures": [
-                (procedure, _link(request.user, "accompaniment:procedure_edit", procedure.pk))
+                (
+                    procedure,
+                    _link(request.user, "accompaniment:procedure_edit", procedure.pk, **back),
+                )
                 for procedure in procedures
             ],
             "refusals": [
-                (refusal, _link(request.user, "accompaniment:obstacle_edit", refusal.pk))
+                (refusal, _link(request.user, "accompaniment:obstacle_edit", refusal.pk, **back))
                 for refusal in refusals
             ],
             "form": form,
@@ -93,6 +97,7 @@ def schooling(request: HttpRequest, pk: int) -> HttpResponse:
                 "accompaniment:procedure_create",
                 person.pk,
                 type=SCHOOL_PROCEDURE_TYPE,
+                **back,
             ),
             # A refusal is of the latest enrolment procedure, when there is one.
             "refusal_url": _link(
@@ -101,6 +106,7 @@ def schooling(request: HttpRequest, pk: int) -> HttpResponse:
                 person.pk,
                 kind=ObstacleKind.SCHOOL_REFUSED,
                 **({"demarche": procedures[0].pk} if procedures else {}),
+                **back,
             ),
             "today": today,
         },

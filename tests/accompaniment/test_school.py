@@ -5,6 +5,7 @@ other parts reuse (schoolings_in_force, current_schooling)."""
 
 import datetime
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -241,8 +242,49 @@ def test_the_page_links_to_the_enrolment_procedure_and_the_refusal(login_as, chi
     assert "Enregistrer un refus d'inscription" in html
     create = reverse("accompaniment:procedure_create", args=[child.pk])
     refusal = reverse("accompaniment:obstacle_create", args=[child.pk])
-    assert f'href="{create}?type=scolarite"' in html
-    assert f'href="{refusal}?kind=school_refused"' in html
+    back = urlencode({"next": _url(child)})
+    assert f'href="{create}?type=scolarite&{back}"' in html
+    assert f'href="{refusal}?kind=school_refused&{back}"' in html
+
+
+def test_the_procedure_and_the_refusal_recorded_from_the_page_return_to_it(login_as, child):
+    client = login_as("referent")
+    back = urlencode({"next": _url(child)})
+    create = reverse("accompaniment:procedure_create", args=[child.pk]) + f"?type=scolarite&{back}"
+    assert f'href="{_url(child)}"' in _html(client.get(create))
+
+    response = client.post(create, {"type": "scolarite", "status": "filed"})
+
+    assert response.status_code == 302 and response["Location"] == _url(child)
+    procedure = child.procedures.get()
+    html = _html(client.get(_url(child)))
+    edit = reverse("accompaniment:procedure_edit", args=[procedure.pk])
+    assert f'href="{edit}?{back}"' in html
+
+    refusal = reverse("accompaniment:obstacle_create", args=[child.pk])
+    response = client.post(
+        f"{refusal}?kind=school_refused&demarche={procedure.pk}&{back}",
+        {
+            "kind": "school_refused",
+            "body": "Mairie",
+            "occurred_on": "2026-09-01",
+            "follow_up": "none",
+        },
+    )
+
+    assert response.status_code == 302 and response["Location"] == _url(child)
+    assert child.obstacles.get().procedure == procedure
+    # Somewhere else than one of our pages is not followed: back to the rights page.
+    response = client.post(
+        f"{refusal}?kind=school_refused&next=https://example.org/",
+        {
+            "kind": "school_refused",
+            "body": "Mairie",
+            "occurred_on": "2026-09-02",
+            "follow_up": "none",
+        },
+    )
+    assert response["Location"].startswith(reverse("accompaniment:rights", args=[child.pk]))
 
 
 @pytest.mark.parametrize("persona", ["manager", "administrator"])
