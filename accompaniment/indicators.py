@@ -43,6 +43,7 @@ from accompaniment.models import (
     Certification,
     CertificationKind,
     CertificationResult,
+    CourseKind,
     Learner,
     LearnerStatus,
     Obstacle,
@@ -65,6 +66,7 @@ __all__ = [
     "children_by_age",
     "children_in_mediation",
     "french_hours_attended",
+    "french_hours_by_kind",
     "french_hours_scheduled",
     "french_level_gains",
     "health_cover_at_entry",
@@ -296,9 +298,10 @@ def school_started(scope: Scope) -> Indicator:
 # --- French ----------------------------------------------------------------------------------
 
 
-def french_hours_scheduled(scope: Scope) -> Indicator:
+def french_hours_scheduled(scope: Scope, *, kind: CourseKind | None = None) -> Indicator:
     """Hours of French offered to the scope's learners in the period: for each enrolment in one
-    of the organisation's courses (not on the waiting list), the hours of the course's classes
+    of the organisation's courses (of `kind`, if given: ASL, FLE, literacy, vocational French;
+    not on the waiting list), the hours of the course's classes
     held in the period (not cancelled) while the learner was enrolled (from `enrolled_on`,
     until `left_on` when they left), summed over learners: two learners in one 2-hour class
     make 4 hours. The attendance rate is `french_hours_attended` over this. Value: hours
@@ -317,6 +320,8 @@ def french_hours_scheduled(scope: Scope) -> Indicator:
         .exclude(status=LearnerStatus.WAITING)
         .filter(held)
     )
+    if kind is not None:
+        pairs = pairs.filter(course__kind=kind)
     hours = pairs.aggregate(hours=Sum("course__sessions__hours"))["hours"]
     return Indicator(
         value=hours or Decimal("0.00"),
@@ -325,10 +330,11 @@ def french_hours_scheduled(scope: Scope) -> Indicator:
     )
 
 
-def french_hours_attended(scope: Scope) -> Indicator:
+def french_hours_attended(scope: Scope, *, kind: CourseKind | None = None) -> Indicator:
     """Hours of French the scope's people attended in the period: the hours of each class of
-    the organisation's courses (held in the period, not cancelled) where they were ticked
-    present. Value: hours (Decimal); records: the attendances counted. One query."""
+    the organisation's courses (of `kind`, if given; held in the period, not cancelled) where
+    they were ticked present. Value: hours (Decimal); records: the attendances counted. One
+    query."""
     records = Attendance.objects.filter(
         present=True,
         person__in=scope.people(),
@@ -336,8 +342,23 @@ def french_hours_attended(scope: Scope) -> Indicator:
         session__cancelled=False,
         session__date__range=(scope.start, scope.end),
     )
+    if kind is not None:
+        records = records.filter(session__course__kind=kind)
     hours = records.aggregate(hours=Sum("session__hours"))["hours"]
     return Indicator(value=hours or Decimal("0.00"), people=_people_of(records), records=records)
+
+
+def french_hours_by_kind(scope: Scope) -> dict[CourseKind, dict[str, Indicator]]:
+    """For each kind of course (ASL, FLE, literacy, vocational French), in this order, the
+    hours scheduled and attended as above: {"scheduled": …, "attended": …}. Two queries a
+    kind."""
+    return {
+        kind: {
+            "scheduled": french_hours_scheduled(scope, kind=kind),
+            "attended": french_hours_attended(scope, kind=kind),
+        }
+        for kind in CourseKind
+    }
 
 
 def _cefr_rank() -> Case:

@@ -15,6 +15,7 @@ from accompaniment.models import (
     CefrLevel,
     CertificationKind,
     CertificationResult,
+    CourseKind,
     DropReason,
     LearnerStatus,
     ObstacleKind,
@@ -497,8 +498,12 @@ def courses(people, association, referent, outsider):
     ana, bogdan = people["ana"], people["bogdan"]
     dropped = enter(referent, "Dropped")
     waiting = enter(referent, "Waiting")
-    asl = CourseFactory(organisation=association, hours_per_class=Decimal("2.00"))
-    fle = CourseFactory(organisation=association, hours_per_class=Decimal("3.00"))
+    asl = CourseFactory(
+        organisation=association, kind=CourseKind.ASL, hours_per_class=Decimal("2.00")
+    )
+    fle = CourseFactory(
+        organisation=association, kind=CourseKind.FLE, hours_per_class=Decimal("3.00")
+    )
     theirs = CourseFactory(organisation=outsider.organisation)
     learners = {
         "ana_asl": LearnerFactory(course=asl, person=ana, enrolled_on=day(1, 5)),
@@ -574,6 +579,26 @@ def test_french_hours_attended(people, courses, association, django_assert_num_q
     assert names(result.people) == {"Ana", "Bogdan", "Dropped"}
     assert set(result.records) == set(counted)
     assert indicators.french_hours_attended(scope_of(association, sex=Sex.MALE)).value == 2
+
+
+def test_french_hours_by_kind_of_course(people, courses, association, django_assert_num_queries):
+    sessions = courses["sessions"]
+    AttendanceFactory(session=sessions["asl_0105"], person=people["ana"])
+    AttendanceFactory(session=sessions["fle_0302"], person=people["ana"])
+    AttendanceFactory(session=sessions["fle_0223"], person=people["ana"], present=False)
+
+    with django_assert_num_queries(2 * len(CourseKind)):
+        result = indicators.french_hours_by_kind(scope_of(association))
+
+    assert list(result) == list(CourseKind)
+    asl, fle = result[CourseKind.ASL], result[CourseKind.FLE]
+    # The ASL: Ana 9.5, Bogdan 4, Dropped 5.5 (see test_french_hours_scheduled); the FLE: Ana 6.
+    assert (asl["scheduled"].value, asl["attended"].value) == (19, 2)
+    assert (fle["scheduled"].value, fle["attended"].value) == (6, 3)
+    assert names(fle["scheduled"].people) == {"Ana"}
+    assert names(asl["scheduled"].people) == {"Ana", "Bogdan", "Dropped"}
+    assert result[CourseKind.LITERACY]["scheduled"].value == 0
+    assert not result[CourseKind.VOCATIONAL]["attended"].people.exists()
 
 
 def test_learners_who_gained_a_level(people, association, referent, django_assert_num_queries):
