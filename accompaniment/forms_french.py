@@ -35,6 +35,19 @@ HOURS = {
     "max_digits": 4,
     "decimal_places": 2,
 }
+
+
+class HoursField(forms.DecimalField):
+    """Hours as a French user types them, "1,5" as well as "1.5": a number input sends the
+    dot, but a phone's keyboard or a browser without number inputs may send the comma. The
+    value is shown with the dot, which every number input reads."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".")
+        return super().to_python(value)
+
+
 HOURS_ERRORS = {
     "min_value": _("Une séance dure au moins un quart d'heure (0,25 heure)."),
     "max_value": _("Une séance dure au plus 12 heures."),
@@ -71,7 +84,7 @@ class CourseForm(forms.Form):
         widget=DATE_INPUT,
         error_messages={"required": _("Indiquez le dernier jour du cours.")},
     )
-    hours_per_class = forms.DecimalField(
+    hours_per_class = HoursField(
         label=_("Heures par séance"),
         initial=Decimal("2"),
         error_messages=HOURS_ERRORS,
@@ -276,7 +289,7 @@ class SessionOpenForm(forms.Form):
 
 
 class SessionForm(forms.Form):
-    hours = forms.DecimalField(
+    hours = HoursField(
         label=_("Durée de la séance (heures)"),
         error_messages=HOURS_ERRORS,
         widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),

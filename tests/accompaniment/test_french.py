@@ -353,6 +353,7 @@ def test_a_cancelled_class_takes_no_tick(login_as, sheet):
         ("-2", "au moins un quart d'heure"),
         ("13", "au plus 12 heures"),
         ("NaN", "Indiquez une durée en heures"),
+        ("1,5,0", "Indiquez une durée en heures"),
     ],
 )
 def test_a_class_s_hours_must_be_positive(login_as, sheet, hours, message):
@@ -366,6 +367,18 @@ def test_a_class_s_hours_must_be_positive(login_as, sheet, hours, message):
     assert message in _text(response)
     session.refresh_from_db()
     assert session.hours == Decimal("2.00")
+
+
+@pytest.mark.parametrize("typed", ["1,5", "1.5", " 1,50 "])
+def test_a_class_s_hours_are_read_as_typed_in_french(login_as, sheet, typed):
+    session = sheet["session"]
+
+    login_as("referent").post(
+        reverse("accompaniment:attendance_sheet", args=[session.pk]), {"hours": typed}
+    )
+
+    session.refresh_from_db()
+    assert session.hours == Decimal("1.50")
 
 
 # --- Two people ticking the same sheet at once ---------------------------------------------------
