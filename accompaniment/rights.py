@@ -5,7 +5,6 @@ team ("without health cover", "domiciliation ends within 30 days")."""
 import datetime
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -341,6 +340,11 @@ SHORTCUTS = [
 ]
 
 
+# A work list read on a phone, each line with the rights asked about: a short page keeps it
+# fast (bench/pages.py) and the filters narrow it.
+RIGHTS_LIST_ROWS = 25
+
+
 def _valid_on(today: datetime.date) -> Q:
     return (
         Q(status=ProcedureStatus.OBTAINED)
@@ -392,9 +396,7 @@ def rights_list(request: HttpRequest) -> HttpResponse:
     order = ["last_name", "first_name", "pk"]
     if within:
         order = [F("ends_on").asc(nulls_last=True), *order]
-    page = Paginator(people.order_by(*order), settings.MIA_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(people.order_by(*order), RIGHTS_LIST_ROWS).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     procedures: dict[int, list[Procedure]] = {row.pk: [] for row in rows}
     for procedure in Procedure.objects.filter(person_id__in=procedures).select_related("type"):

@@ -832,3 +832,21 @@ def test_tampered_procedure_forms_never_fail(login_as, person, value, client):
     assert (created.status_code, edited.status_code, refused.status_code) == (200, 200, 200)
     assert listed.status_code == 200
     assert Procedure.objects.count() == 1 and not Obstacle.objects.exists()
+
+
+def test_the_rights_list_shows_a_short_page_then_the_next(
+    login_as, household, referent, monkeypatch
+):
+    from accompaniment import rights
+
+    monkeypatch.setattr(rights, "RIGHTS_LIST_ROWS", 3)
+    for _index in range(4):
+        follow(referent, household)
+    client = login_as("referent")
+
+    first = client.get(reverse("accompaniment:rights_list") + "?sans=health")
+    second = client.get(reverse("accompaniment:rights_list") + "?sans=health&page=2")
+
+    assert len(first.context["lines"]) == 3 and len(second.context["lines"]) == 1
+    shown = [line["person"].pk for line in first.context["lines"] + second.context["lines"]]
+    assert len(set(shown)) == 4
