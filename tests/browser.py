@@ -18,15 +18,25 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures
-    # around it are still plain synchronous calls.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(scope="session")
+def chromium_instance():
+    """One Chromium for the whole run (a launch costs about a second; each test has its own
+    contexts, closed after it). tests/conftest.py imports it so that every module finds it."""
+    # Playwright's sync API runs an event loop in this thread from now on; the ORM calls made by
+    # the tests around it are still plain synchronous calls (`make test` exports it too).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def browser(chromium_instance):
+    yield chromium_instance
+    # Nothing of a test (cookies, pages, storage) reaches the next one.
+    for context in list(chromium_instance.contexts):
+        context.close()
 
 
 @pytest.fixture

@@ -45,6 +45,7 @@ from tests.accompaniment.factories_pathways import (
     default_type,
 )
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteFactory
+from tests.browser import chromium_instance  # noqa: F401 (one Chromium for every module's journeys)
 from tests.mia.factories import OrganisationFactory, UserFactory
 
 
@@ -74,8 +75,9 @@ def pytest_runtest_teardown(item, nextitem):
     after the last test the test database is gone already (and the settings name the real one)."""
     result = yield
     marker = item.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or (
-        "transactional_db" in item.fixturenames
+    # live_server asks for transactional_db by getfixturevalue: not among the names requested.
+    transactional = (marker and marker.kwargs.get("transaction")) or any(
+        name in item.fixturenames for name in ("transactional_db", "live_server")
     )
     if transactional and nextitem is not None:
         communes = importlib.import_module("beneficiaries.migrations.0003_communes")
