@@ -53,3 +53,10 @@ def log_in(page, live_server, email: str, password: str) -> None:
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+
+
+def open_menu(page) -> None:
+    """On a phone the main menu is folded behind its button (static/js/nav-toggle.js)."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()

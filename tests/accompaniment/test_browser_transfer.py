@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from beneficiaries import services
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory
-from tests.browser import browser, log_in, phone  # noqa: F401 (fixtures)
+from tests.browser import browser, log_in, open_menu, phone  # noqa: F401 (fixtures)
 from tests.mia.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -46,6 +46,7 @@ def test_coordinator_hands_a_leaving_worker_s_caseload_to_a_colleague(
     services.person_create(by=colleague, person=PersonFactory.build(last_name="Dinu"))
 
     log_in(phone, live_server, coordinator.email, PASSWORD)
+    open_menu(phone)
     phone.get_by_role("link", name="Coordination").click()
 
     expect(phone.get_by_role("heading", name="Coordination des portefeuilles")).to_be_visible()

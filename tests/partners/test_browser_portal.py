@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from beneficiaries import services as beneficiaries_services
 from partners import services
 from tests.beneficiaries.factories import PersonFactory
-from tests.browser import browser, log_in, phone  # noqa: F401 (fixtures)
+from tests.browser import browser, log_in, open_menu, phone  # noqa: F401 (fixtures)
 from tests.mia.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +36,7 @@ def test_partner_sees_the_shared_files_and_nothing_else(
 
     log_in(phone, live_server, partner.email, PASSWORD)
     # A partner lands on the referrals to handle; the menu leads to the shared files.
+    open_menu(phone)
     phone.get_by_role("link", name="Dossiers partagés", exact=True).click()
 
     expect(
