@@ -6,28 +6,37 @@ beneficiaries.services, so this module fills in what Person.save(), Household.sa
 services would: derived search columns, and one Enrolment per period in the programme."""
 
 import datetime
+import random
 from dataclasses import dataclass
 from decimal import Decimal
 
 from beneficiaries import services
 from beneficiaries.models import (
+    ClosedReason,
     Commune,
+    CourtDecision,
+    ElectricityAccess,
     Enrolment,
     ExitReason,
     Household,
     HouseholdStay,
     Language,
-    LegalProcedure,
     Nationality,
     OwnerKind,
     Person,
+    PoliceAssistance,
     ReferentAssignment,
     Relationship,
     Sex,
     Site,
     SiteKind,
+    SiteLegalProcedure,
     SitePopulation,
     SiteStatus,
+    SocialDiagnostic,
+    ToiletsAccess,
+    WasteEvacuation,
+    WaterAccess,
 )
 from mia.demo import DemoContext
 from mia.models import OrganisationKind
@@ -182,16 +191,15 @@ CLOSED_STATUSES = [
     (SiteStatus.EVACUATED_ORDER, 35),
     (SiteStatus.CLOSED, 15),
 ]
-OPEN_PROCEDURES = [
-    (LegalProcedure.NONE, 55),
-    (LegalProcedure.COURT, 25),
-    (LegalProcedure.ADMINISTRATIVE, 10),
-    (LegalProcedure.DECIDED, 10),
-]
-CLOSED_PROCEDURE = {
-    SiteStatus.EVACUATED_COURT: LegalProcedure.DECIDED,
-    SiteStatus.EVACUATED_ORDER: LegalProcedure.ADMINISTRATIVE,
-    SiteStatus.CLOSED: LegalProcedure.NONE,
+# An open site's legal procedure: none known, a court procedure under way, an order, an
+# eviction decided.
+OPEN_PROCEDURES = [("none", 55), ("court", 25), ("order", 10), ("decided", 10)]
+# Where each département's sites are drawn (latitude, longitude boxes well inside it, away from
+# Paris's boundary): coordinates locate places, never people.
+DEPARTEMENT_BOXES = {
+    "92": ((48.88, 48.93), (2.20, 2.27)),
+    "93": ((48.89, 48.95), (2.42, 2.55)),
+    "94": ((48.76, 48.80), (2.40, 2.50)),
 }
 # Where the households of each département's sites mostly are: Seine-Saint-Denis first.
 DEPARTEMENT_WEIGHT = {"92": 1.0, "93": 3.0, "94": 1.5}
@@ -290,9 +298,13 @@ class _Builder:
 
     def __init__(self, context: DemoContext) -> None:
         self.rng = context.rng
+        # The sites' record details (conditions, entries' breakdowns, legal procedures): their
+        # own stream, so that the main one, which the people's files follow, is unchanged.
+        self.detail = random.Random(f"sites-{context.scale}")
         self.today = context.today
         self.sites: list[Site] = []
         self.populations: list[SitePopulation] = []
+        self.legal_procedures: list[SiteLegalProcedure] = []
         self.households: list[Household] = []
         self.stays: list[HouseholdStay] = []
         self.persons: list[Person] = []
@@ -350,8 +362,10 @@ class _Builder:
             )
             if site is not None and people:
                 people_on_site[id(site)].append(people)
+        # The most crowded open site: 80 households or more, for the evacuation board.
+        largest = max(open_sites, key=lambda s: site_weight[id(s)]) if open_sites else None
         for site in org_sites:
-            self.add_population(site, people_on_site[id(site)])
+            self.add_population(site, people_on_site[id(site)], large=site is largest)
 
     def household_sizes(self, households: int, persons: int) -> list[int]:
         """Sizes 1–8 that add up to exactly `persons`, so every scale has round totals."""
@@ -379,8 +393,8 @@ class _Builder:
             kind=kind,
             address="" if rng.random() < 0.35 else f"{rng.randint(1, 180)} {rng.choice(STREETS)}",
             commune=commune,
-            latitude=Decimal(f"{rng.uniform(48.7, 49.0):.5f}"),
-            longitude=Decimal(f"{rng.uniform(2.2, 2.6):.5f}"),
+            latitude=Decimal(f"{rng.uniform(*DEPARTEMENT_BOXES[commune.departement][0]):.5f}"),
+            longitude=Decimal(f"{rng.uniform(*DEPARTEMENT_BOXES[commune.departement][1]):.5f}"),
             owner_kind=OwnerKind.PUBLIC
             if kind == SiteKind.INSERTION_GROUND
             else self.weighted(OWNER_KINDS),
@@ -390,33 +404,155 @@ class _Builder:
                 opened_on, min(opened_on + datetime.timedelta(days=400), PROGRAMME_START)
             ),
         )
+        # The main stream draws what it always drew (the people's draws follow it); the site
+        # record's details come from `self.detail`, so that adding them changed no one's file.
         if kind == SiteKind.INSERTION_GROUND:
-            site.has_water = site.has_electricity = site.has_toilets = True
-            site.has_waste_collection = True
+            known = dict.fromkeys(("water", "electricity", "toilets", "waste"), True)
         else:
-            site.has_water = self.maybe(0.45 if kind == SiteKind.SQUAT else 0.25)
-            site.has_electricity = self.maybe(0.5 if kind == SiteKind.SQUAT else 0.2)
-            site.has_toilets = self.maybe(0.3)
-            site.has_waste_collection = self.maybe(0.35)
+            known = {
+                "water": self.maybe(0.45 if kind == SiteKind.SQUAT else 0.25),
+                "electricity": self.maybe(0.5 if kind == SiteKind.SQUAT else 0.2),
+                "toilets": self.maybe(0.3),
+                "waste": self.maybe(0.35),
+            }
+        self.set_conditions(site, kind, known)
+        detail = self.detail
         if is_open:
             site.status = SiteStatus.OPEN
-            site.legal_procedure = (
-                LegalProcedure.NONE
-                if kind == SiteKind.INSERTION_GROUND
-                else self.weighted(OPEN_PROCEDURES)
+            procedure = (
+                "none" if kind == SiteKind.INSERTION_GROUND else self.weighted(OPEN_PROCEDURES)
             )
-            if site.legal_procedure == LegalProcedure.DECIDED or (
-                site.legal_procedure == LegalProcedure.ADMINISTRATIVE and rng.random() < 0.5
-            ):
-                site.evacuation_expected_on = self.today + datetime.timedelta(rng.randint(7, 120))
+            expected_on = None
+            if procedure == "decided" or (procedure == "order" and rng.random() < 0.5):
+                expected_on = self.today + datetime.timedelta(rng.randint(7, 120))
+            self.add_legal_procedure(site, procedure, expected_on=expected_on)
         else:
             site.status = self.weighted(CLOSED_STATUSES)
-            site.legal_procedure = CLOSED_PROCEDURE[site.status]
             site.closed_on = self.day_between(
                 datetime.date(2019, 3, 1), self.today - datetime.timedelta(days=14)
             )
+            if site.status == SiteStatus.EVACUATED_COURT:
+                self.add_legal_procedure(site, "decided", before=site.closed_on)
+            elif site.status == SiteStatus.EVACUATED_ORDER:
+                self.add_legal_procedure(site, "order", before=site.closed_on)
+            elif detail.random() < 0.4:
+                site.status = SiteStatus.RESORBED  # everyone got a solution
+            else:
+                site.closed_reason = detail.choices(
+                    [ClosedReason.FIRE, ClosedReason.DEPARTURE, ClosedReason.OTHER],
+                    weights=[40, 45, 15],
+                )[0]
+        if site.status == SiteStatus.RESORBED:
+            site.social_diagnostic = SocialDiagnostic.DONE
+        elif detail.random() < 0.5:
+            site.social_diagnostic = detail.choice(
+                [SocialDiagnostic.PLANNED, SocialDiagnostic.DONE, SocialDiagnostic.DONE]
+            )
+        if site.social_diagnostic == SocialDiagnostic.PLANNED:
+            site.social_diagnostic_on = self.today + datetime.timedelta(detail.randint(5, 60))
+        elif site.social_diagnostic == SocialDiagnostic.DONE:
+            end = site.closed_on or self.today
+            site.social_diagnostic_on = PROGRAMME_START + datetime.timedelta(
+                detail.randint(0, (end - PROGRAMME_START).days)
+            )
         self.sites.append(site)
         return site
+
+    def set_conditions(self, site: Site, kind: str, known: dict) -> None:
+        """The State platform's living conditions: `known` says, for water, electricity,
+        toilets and waste, yes / no / unknown (None); the detail is drawn from it. An
+        insertion ground is equipped."""
+        detail = self.detail
+        site.conditions_updated_on = self.today - datetime.timedelta(detail.randint(0, 365))
+        if kind == SiteKind.INSERTION_GROUND:
+            site.electricity, site.water_access = ElectricityAccess.REGULAR, WaterAccess.ON_SITE
+            site.water_continuous = site.water_close = True
+            site.toilets, site.waste_evacuation = ToiletsAccess.SUFFICIENT, WasteEvacuation.REGULAR
+            site.pests, site.fire_diagnosis_done = False, True
+            return
+
+        def answer(value, *, none: str, partial: str, good: str, partial_share: float) -> str:
+            if value is None:
+                return ""
+            if not value:
+                return none
+            return partial if detail.random() < partial_share else good
+
+        site.electricity = answer(
+            known["electricity"],
+            none=ElectricityAccess.NONE,
+            partial=ElectricityAccess.IRREGULAR,
+            good=ElectricityAccess.REGULAR,
+            partial_share=0.7,
+        )
+        site.water_access = answer(
+            known["water"],
+            none=WaterAccess.NONE,
+            partial=WaterAccess.PUBLIC_POINT,
+            good=WaterAccess.ON_SITE,
+            partial_share=0.6,
+        )
+        if site.water_access and site.water_access != WaterAccess.NONE:
+            site.water_continuous = detail.random() < 0.6
+            site.water_close = detail.random() < 0.5
+        site.toilets = answer(
+            known["toilets"],
+            none=ToiletsAccess.NONE,
+            partial=ToiletsAccess.INSUFFICIENT,
+            good=ToiletsAccess.SUFFICIENT,
+            partial_share=0.6,
+        )
+        site.waste_evacuation = answer(
+            known["waste"],
+            none=WasteEvacuation.NONE,
+            partial=WasteEvacuation.IRREGULAR,
+            good=WasteEvacuation.REGULAR,
+            partial_share=0.5,
+        )
+        site.pests = None if detail.random() < 0.1 else detail.random() < 0.55
+        site.fire_diagnosis_done = None if detail.random() < 0.1 else detail.random() < 0.3
+
+    def add_legal_procedure(
+        self,
+        site: Site,
+        procedure: str,
+        *,
+        before: datetime.date | None = None,
+        expected_on: datetime.date | None = None,
+    ) -> None:
+        """A complaint, then a court procedure or an order; closed sites' procedure ended in
+        their evacuation. Only coordinators and managers read them."""
+        if procedure == "none":
+            return
+        detail = self.detail
+        end = before or self.today
+        start = max(site.known_since, end - datetime.timedelta(900))
+        complaint_on = start + datetime.timedelta(detail.randint(0, max(0, (end - start).days)))
+
+        def after_complaint() -> datetime.date:
+            return complaint_on + datetime.timedelta(
+                detail.randint(0, max(0, (end - complaint_on).days))
+            )
+
+        legal = SiteLegalProcedure(
+            site=site, complaint_on=complaint_on, evacuation_expected_on=expected_on
+        )
+        if procedure == "court":
+            legal.court_decision = detail.choice(
+                [CourtDecision.PENDING, CourtDecision.PENDING, CourtDecision.DELAY]
+            )
+        elif procedure == "decided":
+            legal.court_decision = CourtDecision.EVICTION
+            legal.police_assistance = (
+                PoliceAssistance.GRANTED if before else detail.choice(list(PoliceAssistance.values))
+            )
+        elif procedure == "order":
+            legal.evacuation_order_on = after_complaint()
+            if detail.random() < 0.4:
+                legal.insalubrity_order_on = legal.evacuation_order_on
+        if legal.court_decision in (CourtDecision.EVICTION, CourtDecision.DELAY):
+            legal.court_decision_on = after_complaint()
+        self.legal_procedures.append(legal)
 
     def site_name(self, organisation, kind: str, commune: Commune) -> str:
         label = SiteKind(kind).label
@@ -431,27 +567,64 @@ class _Builder:
             number += 1
         return name
 
-    def add_population(self, site: Site, households: list[int]) -> None:
-        """1–4 estimates over time; the latest is close to the people followed there."""
+    def add_population(self, site: Site, households: list[int], *, large: bool = False) -> None:
+        """2–4 population entries over time, as the State platform asks them (women, minors by
+        age band, in school, dwellings); the latest is close to the people followed there, or,
+        for a `large` site, of 80 households or more (an evacuation's hardest case)."""
         rng = self.rng
         followed = sum(households)
         end = site.closed_on or self.today
         start = min(site.known_since, end)
         dates = sorted({self.day_between(start, end) for _ in range(rng.randint(1, 4))})
-        for position, observed_on in enumerate(dates):
+        detail = self.detail
+        # A second entry, from the detail stream, where the main one drew a single date:
+        # before it when there is room, else after it.
+        extra = None
+        if len(dates) == 1:
+            before, after = (dates[0] - start).days, (end - dates[0]).days
+            if before > 0:
+                extra = start + datetime.timedelta(detail.randint(0, before - 1))
+            elif after > 0:
+                extra = dates[0] + datetime.timedelta(detail.randint(1, after))
+        main_last = dates[-1]
+        for observed_on in sorted([*dates, *([extra] if extra else [])]):
+            draw = detail if observed_on == extra else rng
             # Not everyone on a site is followed; a closed site's estimate is all we know.
-            base = followed * rng.uniform(1.0, 1.6) if followed else rng.randint(10, 120)
-            if position < len(dates) - 1:
-                base *= rng.uniform(0.6, 1.3)
+            base = followed * draw.uniform(1.0, 1.6) if followed else draw.randint(10, 120)
+            if observed_on != main_last:
+                base *= draw.uniform(0.6, 1.3)
+            if large:
+                base = max(base, detail.randint(270, 340))
             people = max(3, round(base))
-            self.populations.append(
-                SitePopulation(
-                    site=site,
-                    observed_on=observed_on,
-                    people=people,
-                    households=max(1, round(people / 3.2)) if rng.random() < 0.7 else None,
-                )
+            entry = SitePopulation(
+                site=site,
+                observed_on=observed_on,
+                people=people,
+                households=max(1, round(people / 3.2)) if draw.random() < 0.7 or large else None,
             )
+            if detail.random() < 0.8:
+                entry.women = round(people * detail.uniform(0.42, 0.52))
+                entry.minors = round(people * detail.uniform(0.3, 0.45))
+                if detail.random() < 0.75:
+                    # The bands add up to the minors (the State platform's age bands).
+                    shares = [detail.uniform(0.5, 1.5) for _ in range(5)]
+                    bands = [int(entry.minors * share / sum(shares)) for share in shares]
+                    bands[2] += entry.minors - sum(bands)
+                    (
+                        entry.minors_0_3,
+                        entry.minors_3_6,
+                        entry.minors_6_12,
+                        entry.minors_12_16,
+                        entry.minors_16_18,
+                    ) = bands
+                entry.minors_in_school = round(entry.minors * detail.uniform(0.3, 0.8))
+            if site.kind != SiteKind.SQUAT and detail.random() < 0.8:
+                dwellings = max(1, round(people / detail.uniform(2.5, 4.0)))
+                entry.huts = round(dwellings * detail.uniform(0.5, 0.9))
+                entry.caravans = round((dwellings - entry.huts) * detail.uniform(0.3, 0.9))
+                entry.tents = max(0, dwellings - entry.huts - entry.caravans)
+                entry.cars = detail.randint(0, 3)
+            self.populations.append(entry)
 
     # -- one household --
 
@@ -778,6 +951,7 @@ class _Builder:
     def save(self) -> None:
         Site.objects.bulk_create(self.sites, batch_size=BATCH)
         SitePopulation.objects.bulk_create(self.populations, batch_size=BATCH)
+        SiteLegalProcedure.objects.bulk_create(self.legal_procedures, batch_size=BATCH)
         for household in self.households:
             household.search_text = fold(household.name)  # as Household.save()
         Household.objects.bulk_create(self.households, batch_size=BATCH)

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import (
+    MINOR_BANDS,
     Commune,
     Departement,
     Household,
@@ -13,6 +14,8 @@ from beneficiaries.models import (
     PersonStatus,
     Relationship,
     Site,
+    SiteLegalProcedure,
+    SitePopulation,
     SiteStatus,
 )
 from mia import permissions
@@ -120,6 +123,9 @@ class HouseholdForm(VersionedForm, forms.ModelForm):
 
 
 class SiteForm(forms.ModelForm):
+    """A site's identity and its closure. Living conditions, population entries and the legal
+    procedure have their own forms (the last one for coordinators only)."""
+
     population = forms.IntegerField(
         label=_("Population estimée"),
         min_value=0,
@@ -142,18 +148,16 @@ class SiteForm(forms.ModelForm):
             "known_since",
             "status",
             "closed_on",
-            "has_water",
-            "has_electricity",
-            "has_toilets",
-            "has_waste_collection",
-            "legal_procedure",
-            "evacuation_expected_on",
+            "closed_reason",
         ]
         widgets = {
             "opened_on": DATE_INPUT,
             "known_since": DATE_INPUT,
             "closed_on": DATE_INPUT,
-            "evacuation_expected_on": DATE_INPUT,
+        }
+        help_texts = {
+            "status": _("Un lieu fermé garde sa cause : évacuation, résorption ou autre."),
+            "latitude": _("Situe le lieu sur la carte, jamais une personne."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -165,6 +169,135 @@ class SiteForm(forms.ModelForm):
             field = self.fields[name]
             field.validators += [MinValueValidator(-bound), MaxValueValidator(bound)]
             field.widget.attrs.update(min=-bound, max=bound)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("closed_reason") and data.get("status") != SiteStatus.CLOSED:
+            self.add_error(
+                "closed_reason",
+                _("La cause se renseigne seulement pour un lieu « fermé (autre raison) »."),
+            )
+        closed_on = data.get("closed_on")
+        if closed_on and closed_on > timezone.localdate():
+            self.add_error("closed_on", _("La date de fermeture ne peut pas être dans le futur."))
+        return data
+
+
+class SiteConditionsForm(forms.ModelForm):
+    """Living conditions as the State platform asks them, and the social diagnostic."""
+
+    class Meta:
+        model = Site
+        fields = [
+            "conditions_updated_on",
+            "electricity",
+            "water_access",
+            "water_continuous",
+            "water_close",
+            "toilets",
+            "waste_evacuation",
+            "pests",
+            "fire_diagnosis_done",
+            "social_diagnostic",
+            "social_diagnostic_on",
+        ]
+        widgets = {
+            "conditions_updated_on": DATE_INPUT,
+            "social_diagnostic_on": DATE_INPUT,
+            "water_continuous": forms.NullBooleanSelect,
+            "water_close": forms.NullBooleanSelect,
+            "pests": forms.NullBooleanSelect,
+            "fire_diagnosis_done": forms.NullBooleanSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("electricity", "water_access", "toilets", "waste_evacuation"):
+            self.fields[name].choices = [("", _("Inconnu")), *self.fields[name].choices[1:]]
+
+    def clean(self):
+        data = super().clean()
+        updated_on = data.get("conditions_updated_on")
+        if updated_on and updated_on > timezone.localdate():
+            self.add_error(
+                "conditions_updated_on", _("Le relevé ne peut pas être daté dans le futur.")
+            )
+        if data.get("social_diagnostic") == "done" and not data.get("social_diagnostic_on"):
+            self.add_error("social_diagnostic_on", _("Indiquez la date du diagnostic réalisé."))
+        return data
+
+
+class SitePopulationForm(forms.ModelForm):
+    """A population entry on a phone: the total first, every other count optional."""
+
+    class Meta:
+        model = SitePopulation
+        fields = [
+            "observed_on",
+            "people",
+            "women",
+            "households",
+            "minors",
+            *(name for name, _label in MINOR_BANDS),
+            "minors_in_school",
+            "huts",
+            "caravans",
+            "tents",
+            "cars",
+        ]
+        widgets = {"observed_on": DATE_INPUT}
+        error_messages = {
+            "people": {"required": _("Indiquez le nombre de personnes.")},
+            "observed_on": {"required": _("Indiquez la date du relevé.")},
+        }
+
+    def __init__(self, *args, site: Site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.site = site
+        self.fields["observed_on"].initial = timezone.localdate
+        for name, field in self.fields.items():
+            if name != "observed_on":
+                field.widget.attrs.update(min=0, max=100000, inputmode="numeric")
+                field.validators.append(MaxValueValidator(100000))
+
+
+class SiteLegalProcedureForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = SiteLegalProcedure
+        fields = [
+            "complaint_on",
+            "court_decision",
+            "court_decision_on",
+            "police_assistance",
+            "evacuation_order_on",
+            "insalubrity_order_on",
+            "evacuation_expected_on",
+        ]
+        widgets = {
+            name: DATE_INPUT
+            for name in (
+                "complaint_on",
+                "court_decision_on",
+                "evacuation_order_on",
+                "insalubrity_order_on",
+                "evacuation_expected_on",
+            )
+        }
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for name in ("complaint_on", "court_decision_on", "evacuation_order_on"):
+            if data.get(name) and data[name] > today:
+                self.add_error(name, _("Cette date ne peut pas être dans le futur."))
+        if data.get("court_decision_on") and data.get("court_decision") in ("none", "pending"):
+            self.add_error(
+                "court_decision_on", _("Une date de décision suppose une décision rendue.")
+            )
+        complaint_on, decided_on = data.get("complaint_on"), data.get("court_decision_on")
+        if complaint_on and decided_on and decided_on < complaint_on:
+            self.add_error("court_decision_on", _("La décision ne peut pas précéder la plainte."))
+        return data
 
 
 # The people list's referent filter value for people nobody follows (the board links to it).

@@ -66,17 +66,141 @@ class OwnerKind(models.TextChoices):
 
 
 class SiteStatus(models.TextChoices):
+    """Open, or closed with its cause (the State platform's closure causes)."""
+
     OPEN = "open", _("Occupé")
     EVACUATED_COURT = "evacuated_court", _("Évacué sur décision de justice")
     EVACUATED_ORDER = "evacuated_order", _("Évacué sur arrêté administratif")
+    RESORBED = "resorbed", _("Résorbé (tous les habitants ont une solution)")
     CLOSED = "closed", _("Fermé (autre raison)")
 
 
-class LegalProcedure(models.TextChoices):
-    NONE = "none", _("Aucune connue")
-    COURT = "court", _("Procédure judiciaire en cours")
-    ADMINISTRATIVE = "administrative", _("Arrêté administratif")
-    DECIDED = "decided", _("Expulsion ordonnée")
+class ClosedReason(models.TextChoices):
+    """Why a site "closed otherwise" closed."""
+
+    FIRE = "fire", _("Incendie")
+    DEPARTURE = "departure", _("Départ des habitants")
+    OTHER = "other", _("Autre")
+
+
+# --- Living conditions: the detailed answers, and their summary (the State platform's) ---------
+
+
+class Summary(models.TextChoices):
+    GOOD = "good", _("Bon")
+    TO_IMPROVE = "to_improve", _("À améliorer")
+    BAD = "bad", _("Mauvais")
+    UNKNOWN = "unknown", _("Inconnu")
+
+
+class ElectricityAccess(models.TextChoices):
+    NONE = "none", _("Pas d'électricité")
+    IRREGULAR = "irregular", _("Irrégulière ou insuffisante (branchement précaire, groupe)")
+    REGULAR = "regular", _("Raccordement régulier")
+
+
+class WaterAccess(models.TextChoices):
+    NONE = "none", _("Pas d'accès à l'eau")
+    ON_SITE = "on_site", _("Robinet ou raccordement sur le site")
+    PUBLIC_POINT = "public_point", _("Point d'eau public (fontaine, borne)")
+    OTHER = "other", _("Autre (bidons, voisins…)")
+
+
+class ToiletsAccess(models.TextChoices):
+    NONE = "none", _("Pas de toilettes")
+    INSUFFICIENT = "insufficient", _("Toilettes en nombre insuffisant ou mal entretenues")
+    SUFFICIENT = "sufficient", _("Toilettes suffisantes et entretenues")
+
+
+class WasteEvacuation(models.TextChoices):
+    NONE = "none", _("Pas d'évacuation des déchets")
+    IRREGULAR = "irregular", _("Évacuation irrégulière")
+    REGULAR = "regular", _("Ramassage régulier")
+
+
+class SocialDiagnostic(models.TextChoices):
+    NOT_DONE = "not_done", _("Non réalisé")
+    PLANNED = "planned", _("Prévu")
+    DONE = "done", _("Réalisé")
+
+
+def _by_access(value: str, *, good: str, to_improve: str) -> str:
+    if not value:
+        return Summary.UNKNOWN
+    if value == good:
+        return Summary.GOOD
+    return Summary.TO_IMPROVE if value == to_improve else Summary.BAD
+
+
+def electricity_summary(access: str) -> str:
+    return _by_access(
+        access, good=ElectricityAccess.REGULAR, to_improve=ElectricityAccess.IRREGULAR
+    )
+
+
+def water_summary(access: str, *, continuous: bool | None, close: bool | None) -> str:
+    """Good: water on the site, or a public point, that runs all the time and is close; to
+    improve: water that is far, not continuous, or brought (other); bad: none."""
+    if not access:
+        return Summary.UNKNOWN
+    if access == WaterAccess.NONE:
+        return Summary.BAD
+    if access == WaterAccess.OTHER or continuous is False or close is False:
+        return Summary.TO_IMPROVE
+    return Summary.GOOD
+
+
+def toilets_summary(access: str) -> str:
+    return _by_access(access, good=ToiletsAccess.SUFFICIENT, to_improve=ToiletsAccess.INSUFFICIENT)
+
+
+def waste_summary(evacuation: str) -> str:
+    return _by_access(
+        evacuation, good=WasteEvacuation.REGULAR, to_improve=WasteEvacuation.IRREGULAR
+    )
+
+
+def pests_summary(pests: bool | None) -> str:
+    if pests is None:
+        return Summary.UNKNOWN
+    return Summary.BAD if pests else Summary.GOOD
+
+
+def fire_summary(diagnosis_done: bool | None) -> str:
+    """A fire-prevention diagnosis done is good; not done, to improve (nothing says the site
+    is unsafe yet)."""
+    if diagnosis_done is None:
+        return Summary.UNKNOWN
+    return Summary.GOOD if diagnosis_done else Summary.TO_IMPROVE
+
+
+# The conditions in the order pages and indicators show them, with the Site fields each reads.
+CONDITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "electricity": (_("Électricité"), ("electricity",)),
+    "water": (_("Eau"), ("water_access", "water_continuous", "water_close")),
+    "toilets": (_("Toilettes"), ("toilets",)),
+    "waste": (_("Évacuation des déchets"), ("waste_evacuation",)),
+    "pests": (_("Nuisibles"), ("pests",)),
+    "fire": (_("Prévention incendie"), ("fire_diagnosis_done",)),
+}
+CONDITION_FIELDS = tuple(field for _label, fields in CONDITIONS.values() for field in fields)
+
+
+def conditions_summary(values: dict) -> dict[str, str]:
+    """Each living condition's Summary, from a site's answers (a dict of CONDITION_FIELDS, as
+    `Site.objects.values(*CONDITION_FIELDS)` gives or `Site.condition_values` builds). Pure."""
+    return {
+        "electricity": electricity_summary(values["electricity"]),
+        "water": water_summary(
+            values["water_access"],
+            continuous=values["water_continuous"],
+            close=values["water_close"],
+        ),
+        "toilets": toilets_summary(values["toilets"]),
+        "waste": waste_summary(values["waste_evacuation"]),
+        "pests": pests_summary(values["pests"]),
+        "fire": fire_summary(values["fire_diagnosis_done"]),
+    }
 
 
 class SiteQuerySet(models.QuerySet):
@@ -138,14 +262,49 @@ class Site(models.Model):
         _("statut"), max_length=20, choices=SiteStatus.choices, default=SiteStatus.OPEN
     )
     closed_on = models.DateField(_("évacué ou fermé le"), null=True, blank=True)
-    has_water = models.BooleanField(_("accès à l'eau"), null=True, blank=True)
-    has_electricity = models.BooleanField(_("électricité"), null=True, blank=True)
-    has_toilets = models.BooleanField(_("toilettes"), null=True, blank=True)
-    has_waste_collection = models.BooleanField(_("ramassage des déchets"), null=True, blank=True)
-    legal_procedure = models.CharField(
-        _("procédure"), max_length=20, choices=LegalProcedure.choices, default=LegalProcedure.NONE
+    closed_reason = models.CharField(
+        _("cause de la fermeture"),
+        max_length=10,
+        choices=ClosedReason.choices,
+        blank=True,
+        help_text=_("Pour un lieu fermé pour une autre raison."),
     )
-    evacuation_expected_on = models.DateField(_("évacuation annoncée le"), null=True, blank=True)
+    # Living conditions: blank or null is "unknown" (the summary says so).
+    electricity = models.CharField(
+        _("électricité"), max_length=10, choices=ElectricityAccess.choices, blank=True
+    )
+    water_access = models.CharField(
+        _("accès à l'eau"), max_length=15, choices=WaterAccess.choices, blank=True
+    )
+    water_continuous = models.BooleanField(_("eau disponible en continu"), null=True, blank=True)
+    water_close = models.BooleanField(
+        _("point d'eau proche (moins de 200 m)"), null=True, blank=True
+    )
+    toilets = models.CharField(
+        _("toilettes"), max_length=15, choices=ToiletsAccess.choices, blank=True
+    )
+    waste_evacuation = models.CharField(
+        _("évacuation des déchets"), max_length=10, choices=WasteEvacuation.choices, blank=True
+    )
+    pests = models.BooleanField(_("présence de nuisibles"), null=True, blank=True)
+    fire_diagnosis_done = models.BooleanField(
+        _("diagnostic de prévention incendie réalisé"), null=True, blank=True
+    )
+    conditions_updated_on = models.DateField(
+        _("conditions de vie relevées le"), null=True, blank=True
+    )
+    social_diagnostic = models.CharField(
+        _("diagnostic social"),
+        max_length=10,
+        choices=SocialDiagnostic.choices,
+        default=SocialDiagnostic.NOT_DONE,
+    )
+    social_diagnostic_on = models.DateField(
+        _("date du diagnostic social"),
+        null=True,
+        blank=True,
+        help_text=_("Date prévue, ou date de réalisation."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -162,6 +321,14 @@ class Site(models.Model):
                 name="site_closed_on_matches_status",
                 violation_error_message=_(
                     "Un lieu évacué ou fermé a une date de fermeture, un lieu occupé n'en a pas."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SiteStatus.CLOSED) | Q(closed_reason=""),
+                name="site_closed_reason_when_closed_otherwise",
+                violation_error_message=_(
+                    "La cause de la fermeture ne se renseigne que pour un lieu fermé pour une "
+                    "autre raison."
                 ),
             ),
             models.CheckConstraint(
@@ -182,25 +349,256 @@ class Site(models.Model):
     def departement(self) -> str:
         return self.commune.departement
 
+    @property
+    def is_open(self) -> bool:
+        return self.status == SiteStatus.OPEN
+
+    @property
+    def condition_values(self) -> dict:
+        return {name: getattr(self, name) for name in CONDITION_FIELDS}
+
+    @property
+    def conditions(self) -> list[tuple[str, str, str]]:
+        """(condition's label, Summary value, Summary label), in CONDITIONS' order."""
+        summary = conditions_summary(self.condition_values)
+        return [
+            (label, summary[key], Summary(summary[key]).label)
+            for key, (label, _fields) in CONDITIONS.items()
+        ]
+
+
+# A population entry's minors by age band: (field, label), youngest first.
+MINOR_BANDS = [
+    ("minors_0_3", _("0 à 3 ans")),
+    ("minors_3_6", _("3 à 6 ans")),
+    ("minors_6_12", _("6 à 12 ans")),
+    ("minors_12_16", _("12 à 16 ans")),
+    ("minors_16_18", _("16 à 18 ans")),
+]
+DWELLINGS = [
+    ("huts", _("Cabanes")),
+    ("caravans", _("Caravanes")),
+    ("tents", _("Tentes")),
+    ("cars", _("Voitures servant à dormir")),
+]
+POPULATION_COUNTS = [
+    "people",
+    "women",
+    "households",
+    "minors",
+    *(name for name, _label in MINOR_BANDS),
+    "minors_in_school",
+    *(name for name, _label in DWELLINGS),
+]
+
+
+def _count(label):
+    return models.PositiveIntegerField(label, null=True, blank=True)
+
+
+def _at_most(field: str, bound) -> Q:
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lte": bound})
+
 
 class SitePopulation(models.Model):
-    """An estimate of how many people live on a site, at a date: population changes over time."""
+    """A population entry: how many people live on a site at a date, as the State platform
+    asks (women, households, minors by age band, minors in school), with the dwellings seen
+    that day. Every count but the total may be unknown (null)."""
 
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="population_estimates")
-    observed_on = models.DateField(_("date de l'estimation"))
+    observed_on = models.DateField(_("date du relevé"))
     people = models.PositiveIntegerField(_("personnes"))
-    households = models.PositiveIntegerField(_("ménages"), null=True, blank=True)
+    women = _count(_("dont femmes"))
+    households = _count(_("ménages"))
+    minors = _count(_("dont mineurs"))
+    minors_0_3 = _count(_("mineurs de 0 à 3 ans"))
+    minors_3_6 = _count(_("mineurs de 3 à 6 ans"))
+    minors_6_12 = _count(_("mineurs de 6 à 12 ans"))
+    minors_12_16 = _count(_("mineurs de 12 à 16 ans"))
+    minors_16_18 = _count(_("mineurs de 16 à 18 ans"))
+    minors_in_school = _count(_("mineurs scolarisés"))
+    huts = _count(_("cabanes"))
+    caravans = _count(_("caravanes"))
+    tents = _count(_("tentes"))
+    cars = _count(_("voitures servant à dormir"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saisi par"),
+    )
 
     class Meta:
-        verbose_name = _("estimation de population")
-        verbose_name_plural = _("estimations de population")
+        verbose_name = _("relevé de population")
+        verbose_name_plural = _("relevés de population")
         ordering = ["-observed_on"]
         constraints = [
-            models.UniqueConstraint(fields=["site", "observed_on"], name="one_estimate_per_day")
+            models.UniqueConstraint(
+                fields=["site", "observed_on"],
+                name="one_estimate_per_day",
+                violation_error_message=_("Un relevé existe déjà à cette date pour ce lieu."),
+            ),
+            models.CheckConstraint(
+                condition=_at_most("women", F("people")),
+                name="population_women_at_most_people",
+                violation_error_message=_("Il y a plus de femmes que de personnes."),
+            ),
+            models.CheckConstraint(
+                condition=_at_most("minors", F("people")),
+                name="population_minors_at_most_people",
+                violation_error_message=_("Il y a plus de mineurs que de personnes."),
+            ),
+            models.CheckConstraint(
+                condition=_at_most("households", F("people")),
+                name="population_households_at_most_people",
+                violation_error_message=_("Il y a plus de ménages que de personnes."),
+            ),
+            models.CheckConstraint(
+                condition=_at_most("minors_in_school", F("minors")),
+                name="population_in_school_at_most_minors",
+                violation_error_message=_("Il y a plus de mineurs scolarisés que de mineurs."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.site_id} {self.observed_on}: {self.people}"
+
+    def clean(self):
+        """The checks the constraints cannot say (the bands' sum), and those they say, on the
+        fields, in words."""
+        errors: dict[str, str] = {}
+        people, minors = self.people, self.minors
+        for name, message in (
+            ("women", _("Il y a plus de femmes que de personnes.")),
+            ("minors", _("Il y a plus de mineurs que de personnes.")),
+            ("households", _("Il y a plus de ménages que de personnes.")),
+        ):
+            value = getattr(self, name)
+            if people is not None and value is not None and value > people:
+                errors[name] = message
+        bands = [getattr(self, name) for name, _label in MINOR_BANDS]
+        known = sum(value for value in bands if value is not None)
+        if any(value is not None for value in bands):
+            if minors is None:
+                errors["minors"] = _(
+                    "Indiquez le nombre de mineurs quand vous le détaillez par âge."
+                )
+            elif known > minors:
+                errors["minors_0_3"] = _(
+                    "Les mineurs par tranche d'âge (%(known)s) dépassent le nombre de mineurs "
+                    "(%(minors)s)."
+                ) % {"known": known, "minors": minors}
+        if self.minors_in_school is not None:
+            if minors is None:
+                errors["minors_in_school"] = _(
+                    "Indiquez le nombre de mineurs avant les mineurs scolarisés."
+                )
+            elif self.minors_in_school > minors:
+                errors["minors_in_school"] = _("Il y a plus de mineurs scolarisés que de mineurs.")
+        if self.observed_on and self.observed_on > timezone.localdate():
+            errors["observed_on"] = _("Le relevé ne peut pas être daté dans le futur.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def bands(self) -> list[tuple[str, int | None]]:
+        return [(label, getattr(self, name)) for name, label in MINOR_BANDS]
+
+    @property
+    def dwellings(self) -> list[tuple[str, int | None]]:
+        return [(label, getattr(self, name)) for name, label in DWELLINGS]
+
+    @property
+    def has_dwellings(self) -> bool:
+        return any(getattr(self, name) is not None for name, _label in DWELLINGS)
+
+
+# --- Legal procedure: its own table, read only by coordinators and managers ----------------
+
+
+class CourtDecision(models.TextChoices):
+    NONE = "none", _("Aucune procédure judiciaire connue")
+    PENDING = "pending", _("Procédure en cours")
+    EVICTION = "eviction", _("Expulsion ordonnée")
+    DELAY = "delay", _("Délais accordés aux habitants")
+    REJECTED = "rejected", _("Demande d'expulsion rejetée")
+
+
+class PoliceAssistance(models.TextChoices):
+    NOT_REQUESTED = "not_requested", _("Non demandé")
+    REQUESTED = "requested", _("Demandé")
+    GRANTED = "granted", _("Accordé")
+
+
+class SiteLegalProcedureQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SiteLegalProcedureQuerySet":
+        if not permissions.reads_site_legal_procedure(user):
+            return self.none()
+        return self.filter(site__organisation_id=user.organisation_id)
+
+
+class SiteLegalProcedure(models.Model):
+    """The owner's complaint, the court decision, police assistance and the orders. Kept apart
+    from Site so that no page loads it for someone who may not read it (field workers and
+    partners never do: trust on the sites depends on it)."""
+
+    site = models.OneToOneField(
+        Site, on_delete=models.CASCADE, related_name="legal", verbose_name=_("lieu de vie")
+    )
+    complaint_on = models.DateField(_("plainte du propriétaire le"), null=True, blank=True)
+    court_decision = models.CharField(
+        _("décision de justice"),
+        max_length=10,
+        choices=CourtDecision.choices,
+        default=CourtDecision.NONE,
+    )
+    court_decision_on = models.DateField(_("date de la décision"), null=True, blank=True)
+    police_assistance = models.CharField(
+        _("concours de la force publique"),
+        max_length=15,
+        choices=PoliceAssistance.choices,
+        default=PoliceAssistance.NOT_REQUESTED,
+    )
+    evacuation_order_on = models.DateField(_("arrêté d'évacuation du"), null=True, blank=True)
+    insalubrity_order_on = models.DateField(
+        _("arrêté d'insalubrité ou de péril du"), null=True, blank=True
+    )
+    evacuation_expected_on = models.DateField(
+        _("évacuation annoncée pour le"), null=True, blank=True
+    )
+    # Migrated from Site.legal_procedure: an administrative order known without its date.
+    evacuation_order_undated = models.BooleanField(default=False, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = SiteLegalProcedureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procédure juridique d'un lieu")
+        verbose_name_plural = _("procédures juridiques des lieux")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(court_decision_on__isnull=True) | ~Q(court_decision=CourtDecision.NONE),
+                name="legal_decision_date_needs_a_procedure",
+                violation_error_message=_("Une date de décision suppose une procédure judiciaire."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}: {self.court_decision}"
+
+    @property
+    def has_evacuation_order(self) -> bool:
+        return self.evacuation_order_on is not None or self.evacuation_order_undated
 
 
 # --- Households --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beneficiaries import views, views_audit, views_duplicates
+from beneficiaries import views, views_audit, views_duplicates, views_sites
 
 app_name = "beneficiaries"
 
@@ -28,8 +28,16 @@ urlpatterns = [
     path("menages/<int:pk>/", views.household_detail, name="household_detail"),
     path("menages/<int:pk>/modifier/", views.household_edit, name="household_edit"),
     path("menages/<int:pk>/historique/", views.household_timeline, name="household_timeline"),
-    path("sites/", views.site_list, name="site_list"),
-    path("sites/nouveau/", views.site_create, name="site_create"),
-    path("sites/<int:pk>/", views.site_detail, name="site_detail"),
-    path("sites/<int:pk>/modifier/", views.site_edit, name="site_edit"),
+    path("sites/", views_sites.site_list, name="site_list"),
+    path("sites/carte/", views_sites.site_map, name="site_map"),
+    path("sites/nouveau/", views_sites.site_create, name="site_create"),
+    path("sites/<int:pk>/", views_sites.site_detail, name="site_detail"),
+    path("sites/<int:pk>/modifier/", views_sites.site_edit, name="site_edit"),
+    path(
+        "sites/<int:pk>/population/",
+        views_sites.site_population_add,
+        name="site_population_add",
+    ),
+    path("sites/<int:pk>/conditions/", views_sites.site_conditions, name="site_conditions"),
+    path("sites/<int:pk>/procedure/", views_sites.site_legal, name="site_legal"),
 ]

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from beneficiaries import searches, services, sharing, summary, timeline
 from beneficiaries.duplicates import likely_duplicates
-from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm, SiteFilter, SiteForm
-from beneficiaries.models import Household, Pathway, Person, Relationship, Site
+from beneficiaries.forms import HouseholdForm, PersonFilter, PersonForm
+from beneficiaries.models import Household, Pathway, Person, Relationship
 from mia import audit, permissions
 from mia.concurrency import ConflictError
 from mia.params import int_or_404, int_or_none
@@ -284,74 +284,6 @@ def household_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Le ménage a été créé. Ajoutez-lui ses membres."))
         return redirect("beneficiaries:household_detail", pk=household.pk)
     return render(request, "beneficiaries/household_form.html", {"form": form})
-
-
-# --- Sites -------------------------------------------------------------------------------------
-
-
-@access(permissions.reads_person_files)
-def site_list(request: HttpRequest) -> HttpResponse:
-    sites = (
-        Site.objects.visible_to(request.user)
-        .select_related("commune")
-        .with_population()
-        .order_by("name", "pk")
-    )
-    site_filter = SiteFilter(request.GET, queryset=sites)
-    return render(
-        request,
-        "beneficiaries/site_list.html",
-        {"filter": site_filter, "page": _page(request, site_filter.qs)},
-    )
-
-
-@access(permissions.reads_person_files, hide=True)
-def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    site = get_object_or_404(Site.objects.visible_to(request.user).select_related("commune"), pk=pk)
-    households = site.households.annotate(
-        member_count=Count("members", filter=Q(members__exited_on__isnull=True))
-    ).order_by("name", "pk")
-    page = _page(request, households)
-    audit.record_list(request, site, section="site", households=[row.pk for row in page])
-    return render(
-        request,
-        "beneficiaries/site_detail.html",
-        {
-            "site": site,
-            "estimates": site.population_estimates.all()[:12],
-            "page": page,
-            "can_edit": permissions.can_edit_site(request.user, site),
-        },
-    )
-
-
-@access(permissions.edits_sites)
-def site_create(request: HttpRequest) -> HttpResponse:
-    form = SiteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        site = services.site_save(
-            site=form.save(commit=False),
-            by=request.user,
-            population=form.cleaned_data.get("population"),
-        )
-        messages.success(request, _("Le lieu de vie a été créé."))
-        return redirect("beneficiaries:site_detail", pk=site.pk)
-    return render(request, "beneficiaries/site_form.html", {"form": form})
-
-
-@access(permissions.edits_sites, hide=True)
-def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    site = get_object_or_404(Site.objects.editable_by(request.user), pk=pk)
-    form = SiteForm(request.POST or None, instance=site)
-    if request.method == "POST" and form.is_valid():
-        services.site_save(
-            site=form.save(commit=False),
-            by=request.user,
-            population=form.cleaned_data.get("population"),
-        )
-        messages.success(request, _("Le lieu de vie a été mis à jour."))
-        return redirect("beneficiaries:site_detail", pk=site.pk)
-    return render(request, "beneficiaries/site_form.html", {"form": form, "site": site})
 
 
 # --- Timeline ----------------------------------------------------------------------------------

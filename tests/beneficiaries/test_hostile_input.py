@@ -143,7 +143,6 @@ def test_coordinates_off_the_globe_are_a_field_error(login_as, field, value, mes
         "commune": "93066",
         "owner_kind": "unknown",
         "status": "open",
-        "legal_procedure": "none",
         field: value,
     }
 
@@ -160,7 +159,6 @@ def test_a_closed_site_without_a_date_is_a_form_error(login_as, site):
         "commune": site.commune_id,
         "owner_kind": site.owner_kind,
         "status": "evacuated_court",
-        "legal_procedure": site.legal_procedure,
     }
 
     response = login_as("coordinator").post(

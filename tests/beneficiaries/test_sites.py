@@ -13,8 +13,6 @@ def test_create_a_site_with_its_population(login_as):
             "commune": "93066",
             "owner_kind": "public",
             "status": "open",
-            "legal_procedure": "none",
-            "has_water": "true",
             "population": "85",
         },
     )
@@ -22,7 +20,7 @@ def test_create_a_site_with_its_population(login_as):
     site = Site.objects.get(name="Bidonville du Canal")
     assert response.status_code == 302
     assert site.commune.departement == "93"
-    assert site.has_water is True
+    assert site.water_access == ""  # unknown until the conditions are recorded
     assert SitePopulation.objects.get(site=site).people == 85
 
 
@@ -35,7 +33,6 @@ def test_an_evacuated_site_needs_its_date(login_as, site):
             "commune": site.commune_id,
             "owner_kind": "unknown",
             "status": "evacuated_court",
-            "legal_procedure": "decided",
         },
     )
 
