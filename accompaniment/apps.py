@@ -16,6 +16,7 @@ class AccompanimentConfig(AppConfig):
             timeline_sources,
         )
         from accompaniment.demo import follow_ups_and_plans
+        from accompaniment.demo_actions import local_actions
         from accompaniment.demo_pathways import rights_school_and_french
         from mia import demo
 
@@ -29,3 +30,5 @@ class AccompanimentConfig(AppConfig):
         # Follow-ups and plans need the people of beneficiaries' step (order 20).
         demo.register(follow_ups_and_plans, order=30)
         demo.register(rights_school_and_french, order=35)
+        # Local actions tie some of the follow-ups and procedures made above.
+        demo.register(local_actions, order=36)

@@ -46,4 +46,5 @@ urlpatterns = [
     path("", include("accompaniment.urls_rights")),
     path("", include("accompaniment.urls_school")),
     path("", include("accompaniment.urls_french")),
+    path("", include("accompaniment.urls_actions")),
 ]

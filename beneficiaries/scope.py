@@ -24,6 +24,8 @@ Conventions, the same for every indicator built on `Scope.people()`:
   current site. The household is the person's current one: memberships have no history. A
   person without a household, or whose household had left its site before the period and lived
   on none during it, is outside any site or département.
+- **Action**: the people a local action concerns, named on it or members of a household named
+  on it (the household's current members: memberships have no history).
 - **Age** is the age on `end`, the period's last day: in completed years from `birth_date`;
   from `birth_year` alone (often all that is known), `end`'s year minus the birth year, i.e.
   the age the person reaches during that year, as `Person.age` counts it. A person with neither
@@ -110,6 +112,10 @@ class Scope:
     site: Site | int | None = None
     sex: str | None = None
     age_band: str | None = None
+    # A local action (accompaniment.models.Action, or its id): the people it concerns, named
+    # on it or through their household. Read through the reverse relations (`actions`) so that
+    # this app does not import accompaniment.
+    action: models.Model | int | None = None
 
     def __post_init__(self):
         # A wrong scope must fail loudly, never give figures of another scope.
@@ -125,6 +131,9 @@ class Scope:
             raise ValueError(f"Unknown age band {self.age_band!r}.")
         if isinstance(self.site, Site) and self.site.organisation_id != self.organisation_id:
             raise ValueError("The site is another organisation's.")
+        organisation_of_action = getattr(self.action, "organisation_id", self.organisation_id)
+        if organisation_of_action != self.organisation_id:
+            raise ValueError("The action is another organisation's.")
 
     @property
     def organisation_id(self) -> int:
@@ -133,6 +142,10 @@ class Scope:
     @property
     def site_id(self) -> int | None:
         return _pk(self.site)
+
+    @property
+    def action_id(self) -> int | None:
+        return _pk(self.action)
 
     def enrolments(self) -> QuerySet[Enrolment]:
         """The periods in the programme that overlap the scope's period."""
@@ -161,6 +174,11 @@ class Scope:
             people = self._on_site(people, site_id=self.site_id)
         if self.departement is not None:
             people = self._on_site(people, site__commune__departement=self.departement)
+        if self.action is not None:
+            concerned = Person.objects.filter(
+                Q(actions=self.action_id) | Q(household__actions=self.action_id)
+            )
+            people = people.filter(pk__in=concerned.values("pk"))
         return people
 
     def _on_site(self, people: QuerySet[Person], **site: object) -> QuerySet[Person]:

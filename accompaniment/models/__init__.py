@@ -1,6 +1,14 @@
 """The accompaniment's models, one module a part of the work: the daily follow-up (daily), access
-to rights (rights), school (school), learning French (french). Import them from here."""
+to rights (rights), school (school), learning French (french), local actions (actions). Import
+them from here."""
 
+from accompaniment.models.actions import (
+    Action,
+    ActionFunding,
+    ActionPlace,
+    ActionTopic,
+    FundingSource,
+)
 from accompaniment.models.daily import (
     Appointment,
     AppointmentPlace,
@@ -56,6 +64,10 @@ __all__ = [
     "CEFR_RANK",
     "IN_SCHOOL",
     "OPEN_STATUSES",
+    "Action",
+    "ActionFunding",
+    "ActionPlace",
+    "ActionTopic",
     "Appointment",
     "AppointmentPlace",
     "AppointmentStatus",
@@ -73,6 +85,7 @@ __all__ = [
     "Cover",
     "DropReason",
     "FollowUp",
+    "FundingSource",
     "Goal",
     "GoalStatus",
     "Learner",

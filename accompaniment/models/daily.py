@@ -53,6 +53,15 @@ class FollowUp(models.Model):
         _("parcours abordés"), max_length=200, choices=Pathway.choices, blank=True, default=list
     )
     note = models.TextField(_("note"), max_length=4000, blank=True)
+    # The local action the follow-up was part of, if any (accompaniment.models.actions).
+    action = models.ForeignKey(
+        "accompaniment.Action",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("action locale"),
+    )
     # The one-time token of the form that created it: the same form posted again (a resend on
     # a poor network, a double tap) finds this row instead of adding one. None before issue 14.
     token = models.UUIDField(null=True, blank=True, editable=False)

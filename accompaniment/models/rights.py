@@ -141,6 +141,15 @@ class Procedure(models.Model):
         verbose_name=_("organisme"),
     )
     handler_name = models.CharField(_("organisme (autre)"), max_length=150, blank=True)
+    # The local action the procedure was part of, if any (accompaniment.models.actions).
+    action = models.ForeignKey(
+        "accompaniment.Action",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="procedures",
+        verbose_name=_("action locale"),
+    )
     renewal_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
