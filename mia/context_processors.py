@@ -17,6 +17,9 @@ def navigation(request) -> dict:
             # The organisation's French courses; a trainer's (partner account), those their
             # organisation gives (CourseQuerySet.visible_to).
             "courses": permissions.reads_pathways(user) or permissions.reads_shared_files(user),
+            "employment": permissions.reads_employment(user),
+            "evacuations": permissions.reads_housing(user),
+            "actions": permissions.reads_actions(user),
             # The board's link to the temporary covers (accompaniment:covers).
             "covers": permissions.assigns_referents(user),
             "shared_files": permissions.reads_shared_files(user),

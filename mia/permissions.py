@@ -344,3 +344,56 @@ def opens_attendance_sheets(user) -> bool:
     """The attendance pages' rule: staff who take attendance, or a trainer; which courses each
     reaches is CourseQuerySet.visible_to's business."""
     return records_pathways(user) or reads_shared_files(user)
+
+
+# --- The pathways: employment, housing; sites and local actions (issue 11) ---------------------
+
+
+def reads_employment(user) -> bool:
+    """Employers, offers, candidates, trainings and contracts of the organisation: its staff. A
+    partner reads a person's employment on the person's page through a shared section only."""
+    return reads_person_files(user)
+
+
+def records_employment(user) -> bool:
+    """Records employers, offers, candidates, trainings, workshops and contracts: the people who
+    meet the families and the employers."""
+    return _role(user) in _CASELOAD_ROLES
+
+
+def reads_housing(user) -> bool:
+    """Evacuations, shelter offers, applications, placements and trajectories: the staff. A
+    partner reads a household's housing through a shared section only."""
+    return reads_person_files(user)
+
+
+def records_housing(user) -> bool:
+    """Records wishes, shelter offers and their answers (the evacuation board on the day),
+    applications and placements: the field workers and the coordinators."""
+    return _role(user) in _CASELOAD_ROLES
+
+
+def manages_evacuations(user) -> bool:
+    """Records that an evacuation is announced, its social diagnostic and that it was carried
+    out: the coordinator, who plans the response."""
+    return _role(user) == Role.COORDINATOR
+
+
+def reads_site_legal_procedure(user) -> bool:
+    """The owner's complaint, court decision, police assistance, orders: coordinators and
+    managers only (never field workers nor partners: trust on the sites depends on it)."""
+    return _role(user) in {Role.COORDINATOR, Role.MANAGER}
+
+
+def records_site_legal_procedure(user) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+def reads_actions(user) -> bool:
+    """Local actions (the programme's local insertion projects): the organisation's staff."""
+    return reads_person_files(user)
+
+
+def manages_actions(user) -> bool:
+    """Creates actions, their pilots, operators and people; their financing."""
+    return _role(user) in {Role.COORDINATOR, Role.MANAGER}

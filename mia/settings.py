@@ -2,6 +2,7 @@
 environment (see .env.example); the defaults make `make run` work with nothing set."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -177,6 +178,11 @@ CELERY_BEAT_SCHEDULE = {
     "accompaniment-procedure-renewals": {
         "task": "accompaniment.tasks.procedure_renewals",
         "schedule": crontab(hour=5, minute=15),
+    },
+    # Social-housing applications to renew within a month: one reminder each (housing.services).
+    "housing-application-renewals": {
+        "task": "housing.tasks.application_renewals",
+        "schedule": crontab(hour=5, minute=20),
     },
     # The coordinators' queue of likely duplicates, made anew from the day's files.
     "beneficiaries-duplicate-scans": {
@@ -364,10 +370,42 @@ AUDITED_MODELS = {
     "accompaniment.Attendance": {"person": "person_id"},
     "accompaniment.Assessment": {"person": "person_id"},
     "accompaniment.Certification": {"person": "person_id"},
+    "beneficiaries.SiteLegalProcedure": {},
+    "accompaniment.Action": {"redact": ["goals", "place_details"]},
+    "accompaniment.ActionFunding": {},
+    "employment.Employer": {"redact": ["contact"]},
+    "employment.JobOffer": {"redact": ["requirements"]},
+    "employment.Candidacy": {"person": "person_id"},
+    "employment.CandidacyChange": {"person": "candidacy__person_id"},
+    "employment.Contract": {"person": "person_id"},
+    "employment.Training": {"person": "person_id"},
+    "employment.Workshop": {"person": "person_id"},
+    "housing.Evacuation": {},
+    "housing.EvacuationHousehold": {"household": "household_id"},
+    "housing.ShelterOffer": {"household": "household_id", "redact": ["place"]},
+    "housing.Placement": {"household": "household_id", "redact": ["place"]},
+    "housing.SiaoRequest": {"household": "household_id"},
+    "housing.SocialHousingApplication": {"person": "applicant_id", "household": "household_id"},
+    "housing.HousingRecourse": {"household": "household_id"},
     "partners.Referral": {"person": "person_id", "redact": ["reason", "decline_reason"]},
     "partners.ReferralEvent": {"person": "referral__person_id", "redact": ["note"]},
     "partners.Document": {"person": "person_id", "household": "household_id", "redact": ["file"]},
 }
+# The sites' map (beneficiaries.views_sites.site_map): the tiles' URL template for Leaflet, and
+# their attribution. Empty: no tiles (the markers and the list still show). Its origin is
+# allowed in the CSP's img-src below.
+MIA_MAP_TILES_URL = env_url("MIA_MAP_TILES_URL", schemes=("https", "http")) or env_str(
+    "MIA_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MIA_MAP_TILES_ATTRIBUTION = env_str(
+    "MIA_MAP_TILES_ATTRIBUTION", "© les contributeurs d'OpenStreetMap"
+)
+# The tiles' origin for img-src; Leaflet's {s} subdomains as a wildcard.
+MIA_MAP_TILES_ORIGINS = (
+    ["{0.scheme}://{0.netloc}".format(urlsplit(MIA_MAP_TILES_URL.replace("{s}.", "*.")))]
+    if MIA_MAP_TILES_URL
+    else []
+)
 # HTTP hardening (mia.headers, mia.uploads). Content-Security-Policy (django-csp): scripts and
 # styles from our static files only, no inline style or event handler; an inline script would
 # need the request's nonce (request.csp_nonce). allauth's TOTP QR code is a data: image.
@@ -376,7 +414,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MIA_MAP_TILES_ORIGINS],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],

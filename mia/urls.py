@@ -19,6 +19,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("beneficiaries.urls")),
     path("", include("accompaniment.urls")),
+    path("", include("employment.urls")),
+    path("", include("housing.urls")),
     path("", include("partners.urls")),
     path("equipe/", views.team_list, name="team_list"),
     path("equipe/nouveau/", views.team_invite, name="team_invite"),

@@ -53,10 +53,15 @@ def log_in(page, live_server, email: str, password: str) -> None:
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    # The next page loaded, its scripts run (the menu folded on a phone): what a test does next
+    # acts on that page, not on the login form still shown.
+    page.wait_for_url(lambda url: "/comptes/login/" not in url)
+    page.wait_for_load_state("load")
 
 
 def open_menu(page) -> None:
     """On a phone the main menu is folded behind its button (static/js/nav-toggle.js)."""
+    page.wait_for_load_state("load")
     toggle = page.get_by_role("button", name="Menu")
     if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
         toggle.click()

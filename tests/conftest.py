@@ -19,6 +19,8 @@ from django.utils import timezone
 from pytest_django.plugin import blocking_manager_key
 
 from accompaniment.models import (
+    Action,
+    ActionFunding,
     Appointment,
     CalendarFeed,
     Cover,
@@ -29,6 +31,14 @@ from accompaniment.models import (
     Task,
 )
 from beneficiaries import services
+from housing.models import (
+    Evacuation,
+    HousingRecourse,
+    Placement,
+    ShelterOffer,
+    SiaoRequest,
+    SocialHousingApplication,
+)
 from mia import audit
 from mia.models import OrganisationKind, Role
 from partners import documents, referrals
@@ -46,6 +56,14 @@ from tests.accompaniment.factories_pathways import (
 )
 from tests.beneficiaries.factories import HouseholdFactory, PersonFactory, SiteFactory
 from tests.browser import chromium_instance  # noqa: F401 (one Chromium for every module's journeys)
+from tests.employment.factories import (
+    CandidacyFactory,
+    ContractFactory,
+    EmployerFactory,
+    OfferFactory,
+    TrainingFactory,
+    WorkshopFactory,
+)
 from tests.mia.factories import OrganisationFactory, UserFactory
 
 
@@ -222,11 +240,87 @@ def files(settings, tmp_path, person, site, referent, colleague, partner):
         starts_on=today - datetime.timedelta(days=30),
         ends_on=today + datetime.timedelta(days=30),
     )
+    employer = EmployerFactory(
+        organisation=person.organisation, name="Régie de quartier", partner=partner.organisation
+    )
+    offer = OfferFactory(employer=employer, published_on=today - datetime.timedelta(days=20))
+    open_offer = OfferFactory(employer=employer, published_on=today - datetime.timedelta(days=20))
+    evacuation = Evacuation.objects.create(
+        organisation=person.organisation,
+        site=site,
+        basis="court",
+        decided_on=today - datetime.timedelta(days=60),
+    )
+    action = Action.objects.create(
+        organisation=person.organisation,
+        name="Santé sur le terrain",
+        starts_on=today - datetime.timedelta(days=30),
+        place="sites",
+        departement="93",
+        topics=["health"],
+    )
+    action.sites.add(site)
+    action.people.add(person)
     return {
         "person": person,
         "household": person.household,
         "site": site,
         "consent": consent,
+        # Employment: the contract ended, so that `person` is not in work and is suggested.
+        "employer": employer,
+        "offer": offer,
+        "open_offer": open_offer,
+        "candidacy": CandidacyFactory(
+            offer=offer, person=person, proposed_on=today - datetime.timedelta(days=10)
+        ),
+        "contract": ContractFactory(
+            person=person,
+            employer=employer,
+            starts_on=today - datetime.timedelta(days=60),
+            ended_on=today - datetime.timedelta(days=30),
+        ),
+        "training": TrainingFactory(person=person, starts_on=today - datetime.timedelta(days=30)),
+        "workshop": WorkshopFactory(person=person, held_on=today - datetime.timedelta(days=3)),
+        # Housing.
+        "evacuation": evacuation,
+        "shelter_offer": ShelterOffer.objects.create(
+            organisation=person.organisation,
+            evacuation=evacuation,
+            household=person.household,
+            type="hotel_115",
+            offered_on=today - datetime.timedelta(days=50),
+        ),
+        "placement": Placement.objects.create(
+            organisation=person.organisation,
+            household=person.household,
+            type="chu",
+            started_on=today - datetime.timedelta(days=50),
+            ended_on=today - datetime.timedelta(days=20),
+        ),
+        "siao_request": SiaoRequest.objects.create(
+            organisation=person.organisation,
+            household=person.household,
+            reference="SIAO-93-00001",
+            filed_on=today - datetime.timedelta(days=40),
+        ),
+        "housing_application": SocialHousingApplication.objects.create(
+            organisation=person.organisation,
+            household=person.household,
+            applicant=person,
+            number="0932026000001",
+            filed_on=today - datetime.timedelta(days=40),
+        ),
+        "housing_recourse": HousingRecourse.objects.create(
+            organisation=person.organisation,
+            household=person.household,
+            kind="dalo",
+            filed_on=today - datetime.timedelta(days=30),
+        ),
+        # A local action about `person`, on `site`.
+        "action": action,
+        "funding": ActionFunding.objects.create(
+            action=action, year=today.year, source="resorption", budget=10000, spent=2500
+        ),
         "follow_up": follow_up,
         "task": Task.objects.create(
             organisation=person.organisation,

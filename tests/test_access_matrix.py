@@ -21,6 +21,8 @@ from accompaniment.forms_appointments import AppointmentForm
 from accompaniment.forms_rights import ObstacleForm, ProcedureForm
 from accompaniment.forms_school import SchoolingForm
 from accompaniment.models import (
+    Action,
+    ActionFunding,
     Appointment,
     Assessment,
     Attendance,
@@ -39,7 +41,25 @@ from accompaniment.models import (
 )
 from beneficiaries import services as beneficiaries_services
 from beneficiaries.forms import HouseholdForm, PersonForm, SiteForm
-from beneficiaries.models import DistinctPair, DuplicateScan, Household, Person, Site
+from beneficiaries.models import (
+    DistinctPair,
+    DuplicateScan,
+    Household,
+    Person,
+    Site,
+    SiteLegalProcedure,
+    SitePopulation,
+)
+from employment.models import Candidacy, Contract, Employer, JobOffer, Training, Workshop
+from housing.models import (
+    Evacuation,
+    EvacuationHousehold,
+    HousingRecourse,
+    Placement,
+    ShelterOffer,
+    SiaoRequest,
+    SocialHousingApplication,
+)
 from mia.models import SecurityEvent, SecurityEventKind, User
 from partners import services
 from partners.models import Consent, Document, Referral
@@ -151,6 +171,56 @@ ROUTES = {
     "partners:household_documents": ("household", 404),
     "partners:document_download": ("document", 200),
     "partners:document_delete": ("document", 404),
+    "beneficiaries:site_map": (None, 403),
+    "beneficiaries:site_population_add": ("site", 404),
+    "beneficiaries:site_conditions": ("site", 404),
+    "beneficiaries:site_legal": ("site", 404),
+    # Employment (employment/).
+    "employment:employers": (None, 403),
+    "employment:employer_create": (None, 403),
+    "employment:employer_detail": ("employer", 404),
+    "employment:employer_edit": ("employer", 404),
+    "employment:offers": (None, 403),
+    "employment:offer_create": (None, 403),
+    "employment:offer_detail": ("offer", 404),
+    "employment:offer_edit": ("offer", 404),
+    "employment:offer_suggestions": ("open_offer", 404),
+    "employment:candidacy_propose": ("open_offer", 404),
+    "employment:candidacy_status": ("candidacy", 404),
+    "employment:person_employment": ("person", 200),
+    "employment:contract_create": ("person", 404),
+    "employment:contract_edit": ("contract", 404),
+    "employment:training_create": ("person", 404),
+    "employment:training_edit": ("training", 404),
+    "employment:workshop_create": ("person", 404),
+    "employment:workshop_edit": ("workshop", 404),
+    # Housing (housing/): the housing section is not shared with `partner`.
+    "housing:evacuation_list": (None, 403),
+    "housing:evacuation_create": ("site", 404),
+    "housing:site_housing": ("site", 404),
+    "housing:evacuation_board": ("evacuation", 404),
+    "housing:evacuation_edit": ("evacuation", 404),
+    "housing:wish_set": ("evacuation", 404),
+    "housing:offer_create": ("evacuation", 404),
+    "housing:offer_answer": ("shelter_offer", 404),
+    "housing:trajectory": ("household", 404),
+    "housing:placement_create": ("household", 404),
+    "housing:siao_create": ("household", 404),
+    "housing:application_create": ("household", 404),
+    "housing:recourse_create": ("household", 404),
+    "housing:person_housing": ("person", 404),
+    "housing:placement_edit": ("placement", 404),
+    "housing:siao_edit": ("siao_request", 404),
+    "housing:application_edit": ("housing_application", 404),
+    "housing:recourse_edit": ("housing_recourse", 404),
+    # Local actions (accompaniment/actions.py).
+    "accompaniment:actions": (None, 403),
+    "accompaniment:action_create": (None, 403),
+    "accompaniment:action_detail": ("action", 404),
+    "accompaniment:action_edit": ("action", 404),
+    "accompaniment:action_people": ("action", 404),
+    "accompaniment:funding_create": ("action", 404),
+    "accompaniment:funding_edit": ("funding", 404),
 }
 # Open without signing in; the language switch only takes a POST.
 PUBLIC = {"health": 200, "language": 405, "accompaniment:calendar_feed": 200}
@@ -218,6 +288,7 @@ POST_ONLY_ROUTES = {
     "partners:referral_reply":    (405, 404),
     "partners:referral_cancel":   (404, 405),
     "partners:document_delete":   (404, 405),
+    "employment:candidacy_propose": (404, 405),
 }  # fmt: skip
 
 
@@ -265,6 +336,14 @@ OUTSIDER_PAGES = {
     "partners:portal": 403,
     "partners:organisations": 200,
     "partners:referrals_sent": 200,
+    "beneficiaries:site_map": 200,
+    "employment:employers": 200,
+    "employment:employer_create": 200,
+    "employment:offers": 200,
+    "employment:offer_create": 200,
+    "housing:evacuation_list": 200,
+    "accompaniment:actions": 200,
+    "accompaniment:action_create": 403,
     "partners:referrals_received": 403,
 }
 
@@ -398,6 +477,39 @@ WRITES = {
     "partners:person_documents":           (LOGIN, OK,  OK,  OK,  404, 403, 403, 404, 404),
     "partners:household_documents":        (LOGIN, OK,  OK,  OK,  404, 403, 404, 404, 404),
     "partners:document_delete":            (LOGIN, OK,  403, OK,  404, 404, 404, 404, 404),
+    "beneficiaries:site_population_add": (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "beneficiaries:site_conditions":     (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "beneficiaries:site_legal":          (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
+    "employment:employer_create":           (LOGIN, OK,  OK,  OK,  403, 403, 403, 403, OK),
+    "employment:employer_edit":             (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:offer_create":              (LOGIN, OK,  OK,  OK,  403, 403, 403, 403, 200),
+    "employment:offer_edit":                (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:candidacy_propose":         (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:candidacy_status":          (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:contract_create":           (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:contract_edit":             (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:training_create":           (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:training_edit":             (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:workshop_create":           (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "employment:workshop_edit":             (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:evacuation_create":            (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
+    "housing:evacuation_edit":              (LOGIN, 404, 404, OK,  404, 404, 404, 404, 404),
+    "housing:wish_set":                     (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:offer_create":                 (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:offer_answer":                 (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:placement_create":             (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:placement_edit":               (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:siao_create":                  (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:siao_edit":                    (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:application_create":           (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:application_edit":             (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:recourse_create":              (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "housing:recourse_edit":                (LOGIN, OK,  OK,  OK,  404, 404, 404, 404, 404),
+    "accompaniment:action_create":          (LOGIN, 403, 403, OK,  OK,  403, 403, 403, 403),
+    "accompaniment:action_edit":            (LOGIN, 404, 404, OK,  OK,  404, 404, 404, 404),
+    "accompaniment:action_people":          (LOGIN, 404, 404, OK,  OK,  404, 404, 404, 404),
+    "accompaniment:funding_create":         (LOGIN, 404, 404, OK,  OK,  404, 404, 404, 404),
+    "accompaniment:funding_edit":           (LOGIN, 404, 404, OK,  OK,  404, 404, 404, 404),
     "team_invite":                         (LOGIN, 403, 403, OK,  403, OK,  403, 403, 403),
     "team_sessions_end":                   (LOGIN, 403, 403, 403, 403, OK,  403, 403, 403),
 }  # fmt: skip
@@ -441,6 +553,20 @@ READ_ONLY = {
     "partners:referrals_received",
     "partners:referral_detail",
     "partners:document_download",
+    "beneficiaries:site_map",
+    "employment:employers",
+    "employment:employer_detail",
+    "employment:offers",
+    "employment:offer_detail",
+    "employment:offer_suggestions",
+    "employment:person_employment",
+    "housing:evacuation_list",
+    "housing:evacuation_board",
+    "housing:site_housing",
+    "housing:trajectory",
+    "housing:person_housing",
+    "accompaniment:actions",
+    "accompaniment:action_detail",
 }
 
 
@@ -482,6 +608,17 @@ SLOT = {
     "creneaux-0-starts_at": "09:30",
     "creneaux-0-ends_at": "11:30",
 }
+
+
+def _action_body(o) -> dict:
+    return {
+        "name": "Scolarisation",
+        "starts_on": TODAY,
+        "place": "sites",
+        "sites": [o["site"].pk],
+        "departement": "93",
+        "topics": ["school"],
+    }
 
 
 @dataclass(frozen=True)
@@ -815,6 +952,227 @@ POSTS = {
             "result": "failed",
         },
         _stored("certification"),
+    ),
+    "beneficiaries:site_population_add": Post(
+        "site",
+        lambda o: {"observed_on": TODAY, "people": "30", "minors": "12"},
+        _count(SitePopulation),
+    ),
+    "beneficiaries:site_conditions": Post(
+        "site",
+        lambda o: {
+            "electricity": "none",
+            "water_access": "public_point",
+            "social_diagnostic": "planned",
+        },
+        _stored("site"),
+    ),
+    "beneficiaries:site_legal": Post(
+        "site",
+        lambda o: {
+            "complaint_on": TODAY,
+            "court_decision": "pending",
+            "police_assistance": "requested",
+        },
+        _count(SiteLegalProcedure),
+    ),
+    # Employment.
+    "employment:employer_create": Post(
+        None, lambda o: {"name": "GEIQ Propreté", "kind": "geiq"}, _count(Employer)
+    ),
+    "employment:employer_edit": Post(
+        "employer", lambda o: {"name": "Régie renommée", "kind": "association"}, _stored("employer")
+    ),
+    "employment:offer_create": Post(
+        None,
+        lambda o: {
+            "employer": o["employer"].pk,
+            "title": "Cariste",
+            "contract_type": "cdd",
+            "published_on": TODAY,
+            "status": "open",
+        },
+        _count(JobOffer),
+    ),
+    "employment:offer_edit": Post(
+        "offer",
+        lambda o: {
+            "employer": o["employer"].pk,
+            "title": "Cariste",
+            "contract_type": "cdd",
+            "published_on": o["offer"].published_on.isoformat(),
+            "status": "open",
+            "version": 1,
+        },
+        _stored("offer"),
+    ),
+    "employment:candidacy_propose": Post(
+        "open_offer", lambda o: {"personne": o["person"].pk}, _count(Candidacy)
+    ),
+    "employment:candidacy_status": Post(
+        "candidacy",
+        lambda o: {f"c{o['candidacy'].pk}-status": "interview", f"c{o['candidacy'].pk}-version": 1},
+        _stored("candidacy"),
+    ),
+    "employment:contract_create": Post(
+        "person",
+        lambda o: {"employer": o["employer"].pk, "contract_type": "cdi", "starts_on": TODAY},
+        _count(Contract),
+    ),
+    "employment:contract_edit": Post(
+        "contract",
+        lambda o: {
+            "employer": o["employer"].pk,
+            "contract_type": "cdd",
+            "starts_on": o["contract"].starts_on.isoformat(),
+            "ended_on": o["contract"].ended_on.isoformat(),
+            "job_title": "Agent·e",
+            "version": 1,
+        },
+        _stored("contract"),
+    ),
+    "employment:training_create": Post(
+        "person",
+        lambda o: {"title": "Habilitation électrique", "starts_on": TODAY, "outcome": "ongoing"},
+        _count(Training),
+    ),
+    "employment:training_edit": Post(
+        "training",
+        lambda o: {
+            "title": "CACES R489",
+            "starts_on": o["training"].starts_on.isoformat(),
+            "outcome": "dropped",
+            "ends_on": TODAY,
+        },
+        _stored("training"),
+    ),
+    "employment:workshop_create": Post(
+        "person",
+        lambda o: {"kind": "interview", "held_on": TODAY, "attended": "on"},
+        _count(Workshop),
+    ),
+    "employment:workshop_edit": Post(
+        "workshop",
+        lambda o: {"kind": "cv", "held_on": o["workshop"].held_on.isoformat()},
+        _stored("workshop"),
+    ),
+    # Housing.
+    "housing:evacuation_create": Post(
+        "site",
+        lambda o: {"basis": "court", "decided_on": TODAY, "diagnostic_status": "planned"},
+        _count(Evacuation),
+    ),
+    "housing:evacuation_edit": Post(
+        "evacuation",
+        lambda o: {
+            "basis": "order",
+            "decided_on": o["evacuation"].decided_on.isoformat(),
+            "diagnostic_status": "planned",
+            "version": o["evacuation"].version,
+        },
+        _stored("evacuation"),
+    ),
+    "housing:wish_set": Post(
+        "evacuation",
+        lambda o: {"menage": o["household"].pk, "wish": "no"},
+        _count(EvacuationHousehold),
+    ),
+    "housing:offer_create": Post(
+        "evacuation",
+        lambda o: {
+            "menage": o["household"].pk,
+            "type": "chu",
+            "offered_on": TODAY,
+            "answer": "pending",
+        },
+        _count(ShelterOffer),
+    ),
+    "housing:offer_answer": Post(
+        "shelter_offer",
+        lambda o: {"answer": "accepted", "version": o["shelter_offer"].version},
+        _stored("shelter_offer"),
+    ),
+    "housing:placement_create": Post(
+        "household", lambda o: {"type": "social_lease", "started_on": TODAY}, _count(Placement)
+    ),
+    "housing:placement_edit": Post(
+        "placement",
+        lambda o: {
+            "type": "chrs",
+            "started_on": o["placement"].started_on.isoformat(),
+            "ended_on": o["placement"].ended_on.isoformat(),
+            "version": 1,
+        },
+        _stored("placement"),
+    ),
+    "housing:siao_create": Post(
+        "household", lambda o: {"filed_on": TODAY, "status": "filed"}, _count(SiaoRequest)
+    ),
+    "housing:siao_edit": Post(
+        "siao_request",
+        lambda o: {
+            "filed_on": o["siao_request"].filed_on.isoformat(),
+            "status": "oriented",
+            "version": 1,
+        },
+        _stored("siao_request"),
+    ),
+    "housing:application_create": Post(
+        "household",
+        lambda o: {"number": "0932026001234", "filed_on": TODAY, "status": "active"},
+        _count(SocialHousingApplication),
+    ),
+    "housing:application_edit": Post(
+        "housing_application",
+        lambda o: {
+            "number": o["housing_application"].number,
+            "filed_on": o["housing_application"].filed_on.isoformat(),
+            "renewed_on": TODAY,
+            "status": "active",
+            "version": 1,
+        },
+        _stored("housing_application"),
+    ),
+    "housing:recourse_create": Post(
+        "household",
+        lambda o: {"kind": "daho", "filed_on": TODAY, "decision": "pending"},
+        _count(HousingRecourse),
+    ),
+    "housing:recourse_edit": Post(
+        "housing_recourse",
+        lambda o: {
+            "kind": "dalo",
+            "filed_on": o["housing_recourse"].filed_on.isoformat(),
+            "decision": "priority",
+            "decided_on": TODAY,
+            "version": 1,
+        },
+        _stored("housing_recourse"),
+    ),
+    # Local actions.
+    "accompaniment:action_create": Post(None, _action_body, _count(Action)),
+    "accompaniment:action_edit": Post(
+        "action", lambda o: _action_body(o) | {"version": o["action"].version}, _stored("action")
+    ),
+    "accompaniment:action_people": Post(
+        "action",
+        lambda o: {"add_person": o["duplicate"].pk},
+        lambda o: sorted(o["action"].people.values_list("pk", flat=True)),
+    ),
+    "accompaniment:funding_create": Post(
+        "action",
+        lambda o: {"year": datetime.date.today().year, "source": "state", "budget": "5000"},
+        _count(ActionFunding),
+    ),
+    "accompaniment:funding_edit": Post(
+        "funding",
+        lambda o: {
+            "year": datetime.date.today().year,
+            "source": "resorption",
+            "budget": "9000",
+            "spent": "100",
+        },
+        _stored("funding"),
     ),
 }
 

@@ -101,6 +101,20 @@ READERS = {
     "partners:referrals_received": "partner",
     "partners:referral_detail": "partner",
     "partners:document_download": "referent",
+    "beneficiaries:site_map": "referent",
+    "employment:employers": "referent",
+    "employment:employer_detail": "referent",
+    "employment:offers": "referent",
+    "employment:offer_detail": "referent",
+    "employment:offer_suggestions": "referent",
+    "employment:person_employment": "referent",
+    "housing:evacuation_list": "referent",
+    "housing:evacuation_board": "referent",
+    "housing:site_housing": "referent",
+    "housing:trajectory": "referent",
+    "housing:person_housing": "referent",
+    "accompaniment:actions": "referent",
+    "accompaniment:action_detail": "referent",
 }
 
 # allauth's two forms open to anyone, behind our rate limits and security events, and what
@@ -123,6 +137,14 @@ EXCLUDED = {
 # Query-string parameters the project's views read (pagination, filters, the form's context);
 # every example may add some of them, whatever the route.
 QUERY = [
+    # Employment, housing, local actions.
+    "etat",
+    "employeur",
+    "candidature",
+    "proposition",
+    "departement",
+    "topic",
+    "site",
     "next",
     "page",
     "q",

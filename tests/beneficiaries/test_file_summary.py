@@ -131,7 +131,15 @@ def _summary_html(response) -> str:
 def test_the_referent_sees_where_the_accompaniment_stands(login_as, worked):
     response = _page(login_as("referent"), worked)
     blocks = _blocks(response)
-    assert list(blocks) == ["follow_ups", "tasks", "appointments", "plan", "rights", "french"]
+    assert list(blocks) == [
+        "follow_ups",
+        "tasks",
+        "appointments",
+        "plan",
+        "rights",
+        "employment",
+        "french",
+    ]
 
     follow_ups = blocks["follow_ups"]
     assert follow_ups.count_label == "5 entretiens"
@@ -249,7 +257,15 @@ def test_a_follow_up_logged_from_a_relative_counts_for_everyone_present(
 def test_the_team_that_reads_notes_sees_the_same(login_as, worked, persona):
     response = _page(login_as(persona), worked)
     blocks = _blocks(response)
-    assert list(blocks) == ["follow_ups", "tasks", "appointments", "plan", "rights", "french"]
+    assert list(blocks) == [
+        "follow_ups",
+        "tasks",
+        "appointments",
+        "plan",
+        "rights",
+        "employment",
+        "french",
+    ]
     assert blocks["follow_ups"].rows[0].detail == "Entretien J-2."
     assert blocks["tasks"].count == 4
     # Only its author (or a coordinator) corrects a follow-up: a colleague's rows are not links.
@@ -262,7 +278,7 @@ def test_managers_read_no_notes_and_get_no_dead_buttons(login_as, worked, person
     response = _page(login_as(persona), worked)
     blocks = _blocks(response)
     # Task titles are the team's words, as notes are; dates, places and goals are figures.
-    assert list(blocks) == ["follow_ups", "appointments", "plan", "rights", "french"]
+    assert list(blocks) == ["follow_ups", "appointments", "plan", "rights", "employment", "french"]
     assert [row.detail for row in blocks["follow_ups"].rows] == ["", "", ""]
     assert blocks["follow_ups"].count_label == "5 entretiens"
     assert [row.text for row in blocks["appointments"].rows] == ["Au bureau de l'association"] * 2
@@ -497,8 +513,10 @@ def test_person_page_budget(login_as, person, household, referent, size, django_
     #   count), open tasks, coming appointments, current goals with their next step, consents;
     #   the schooling in force (accompaniment/sources_school.py); the rights grid, its types
     #   and procedures in one query (accompaniment/sources_rights.py); the French line: level
-    #   per skill, current course and hours this month in one query (sources_french.py).
-    with django_assert_num_queries(17):
+    #   per skill, current course and hours this month in one query (sources_french.py); the
+    #   employment line: contracts (employment/sources.py); the household's placements
+    #   (housing/sources.py).
+    with django_assert_num_queries(19):
         response = _page(client, person)
     assert _blocks(response)["follow_ups"].count == size
 
@@ -514,8 +532,9 @@ def test_household_page_budget(
     # + the summary: the alert delay, follow-ups (with their count) and the members present at
     #   them, open tasks, coming appointments, current goals with their next step, consents;
     #   the members' schooling in force (accompaniment/sources_school.py); the members'
-    #   rights grids, types and procedures in one query (accompaniment/sources_rights.py).
-    with django_assert_num_queries(16):
+    #   rights grids, types and procedures in one query (accompaniment/sources_rights.py); the
+    #   placements (housing/sources.py).
+    with django_assert_num_queries(17):
         response = client.get(reverse("beneficiaries:household_detail", args=[household.pk]))
     blocks = _blocks(response)
     assert (blocks["tasks"].count, blocks["appointments"].count, blocks["plan"].count) == (

@@ -114,8 +114,9 @@ def test_person_detail(login_as, sized, colleague, django_assert_num_queries):
     # + audit entry (mia.audit.record_read).
     # + the summary (tests/beneficiaries/test_file_summary.py): the alert delay, follow-ups,
     #   tasks, appointments, goals, consents, procedures (rights), schooling in force, the
-    #   French line (levels, course, hours).
-    with django_assert_num_queries(17):
+    #   French line (levels, course, hours), the employment line (contracts), the household's
+    #   placements (housing).
+    with django_assert_num_queries(19):
         response = client.get(reverse("beneficiaries:person_detail", args=[person.pk]))
     assert _linked(response, "beneficiaries:person_detail", sized[1:]) == len(sized) - 1
     assert len(response.context["assignments"]) == person.assignments.count() > len(sized)
@@ -129,8 +130,8 @@ def test_household_detail(login_as, sized, django_assert_num_queries):
     # + audit entry (mia.audit.record_read).
     # + the summary (tests/beneficiaries/test_file_summary.py): the alert delay, follow-ups
     #   (none, so no participants), tasks, appointments, goals, consents, the members'
-    #   procedures (rights alerts), the children's schooling in force.
-    with django_assert_num_queries(15):
+    #   procedures (rights alerts), the children's schooling in force, the placements (housing).
+    with django_assert_num_queries(16):
         response = client.get(
             reverse("beneficiaries:household_detail", args=[sized[0].household_id])
         )

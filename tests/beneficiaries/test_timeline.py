@@ -180,9 +180,11 @@ def test_timeline_query_budget(login_as, person, django_assert_num_queries, foll
     client = login_as("referent")
     # session, user, person; then one query per source: enrolments, referents, places,
     # merges, follow-ups, tasks, goals, done steps, transfers, appointments, procedure
-    # changes, refusals, schoolings, course enrolments, assessments, certifications.
+    # changes, refusals, schoolings, course enrolments, assessments, certifications; contracts,
+    # candidacy changes, trainings, workshops (employment); shelter offers, placements, SIAO
+    # requests, social-housing applications, recourses (housing).
     # + audit entry (mia.audit.record_read).
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(29):
         response = client.get(reverse("beneficiaries:person_timeline", args=[person.pk]))
     kinds = [entry.kind for entry in response.context["entries"]]
     assert kinds.count("follow_up") == follow_ups

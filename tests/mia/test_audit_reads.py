@@ -241,6 +241,87 @@ SHOWS_PEOPLE = {
     "partners:household_documents": [Visit("referent", "household")],
     "partners:document_download": [Visit("referent", "document"), Visit("partner", "document")],
     "partners:document_delete": [_post(persona="referent", kind="document", htmx=True)],
+    # Employment.
+    "employment:offer_detail": [Visit("referent", "offer")],
+    "employment:offer_suggestions": [Visit("referent", "open_offer", shows=("person", "other"))],
+    "employment:candidacy_status": [Visit("referent", "candidacy")],
+    "employment:person_employment": [
+        Visit("referent", "person"),
+        Visit("referent", "person", htmx=True, label="card"),
+    ],
+    "employment:contract_create": [Visit("referent", "person")],
+    "employment:contract_edit": [Visit("referent", "contract")],
+    "employment:training_create": [Visit("referent", "person")],
+    "employment:training_edit": [Visit("referent", "training")],
+    "employment:workshop_create": [Visit("referent", "person")],
+    "employment:workshop_edit": [Visit("referent", "workshop")],
+    # Housing.
+    "housing:evacuation_board": [Visit("coordinator", "evacuation")],
+    "housing:site_housing": [
+        Visit("manager", "site"),
+        Visit("manager", "site", htmx=True, label="card"),
+    ],
+    "housing:wish_set": [
+        _post(
+            lambda f: {"menage": f["household"].pk, "wish": "yes"},
+            persona="referent",
+            kind="evacuation",
+            htmx=True,
+        )
+    ],
+    "housing:offer_create": [
+        _post(
+            lambda f: {
+                "menage": f["household"].pk,
+                "type": "chu",
+                "offered_on": TODAY.isoformat(),
+                "answer": "pending",
+            },
+            persona="referent",
+            kind="evacuation",
+            htmx=True,
+        )
+    ],
+    "housing:offer_answer": [
+        _post(
+            lambda f: {"answer": "accepted", "version": 1},
+            persona="referent",
+            kind="shelter_offer",
+            htmx=True,
+        )
+    ],
+    "housing:trajectory": [
+        Visit("referent", "household"),
+        Visit("referent", "household", htmx=True, label="card"),
+    ],
+    "housing:person_housing": [
+        Visit("referent", "person"),
+        Visit("referent", "person", htmx=True, label="card"),
+    ],
+    "housing:placement_create": [Visit("referent", "household")],
+    "housing:placement_edit": [Visit("referent", "placement")],
+    "housing:siao_create": [Visit("referent", "household")],
+    "housing:siao_edit": [Visit("referent", "siao_request")],
+    "housing:application_create": [Visit("referent", "household")],
+    "housing:application_edit": [Visit("referent", "housing_application")],
+    "housing:recourse_create": [Visit("referent", "household")],
+    "housing:recourse_edit": [Visit("referent", "housing_recourse")],
+    # Local actions.
+    "accompaniment:action_detail": [
+        Visit("coordinator", "action"),
+        Visit("referent", "action", label="referent"),
+    ],
+    "accompaniment:action_people": [
+        Visit("coordinator", "action"),
+        _post(
+            lambda f: {"q": "Ionescu"},
+            persona="coordinator",
+            kind="action",
+            htmx=True,
+            shows=("person", "other"),
+            label="search",
+        ),
+    ],
 }
 
 # Pages that show no person's data: who opens them, and why nothing of a person is there.
@@ -270,6 +351,26 @@ SHOWS_NO_PERSON = {
     "accompaniment:courses": ("referent", "courses and their figures, no person named"),
     "accompaniment:course_create": ("referent", "an empty form"),
     "accompaniment:course_edit": ("referent", "a course's form, no learner"),
+    "beneficiaries:site_map": ("referent", "living places on a map, no household"),
+    "beneficiaries:site_population_add": ("referent", "a living place's form, no household"),
+    "beneficiaries:site_conditions": ("referent", "a living place's form, no household"),
+    "beneficiaries:site_legal": ("coordinator", "a living place's form, no household"),
+    "employment:employers": ("referent", "the organisation's employers, no person"),
+    "employment:employer_create": ("referent", "a form about an employer"),
+    "employment:employer_detail": ("referent", "an employer and its offers, no person named"),
+    "employment:employer_edit": ("referent", "a form about an employer"),
+    "employment:offers": ("referent", "offers with counts of candidates, no person named"),
+    "employment:offer_create": ("referent", "a form about an offer"),
+    "employment:offer_edit": ("referent", "a form about an offer"),
+    "employment:candidacy_propose": ("referent", "POST only: proposes a person and redirects"),
+    "housing:evacuation_list": ("referent", "evacuations of sites and their counts, no household"),
+    "housing:evacuation_create": ("coordinator", "a site's evacuation form"),
+    "housing:evacuation_edit": ("coordinator", "an evacuation's dates and diagnostic"),
+    "accompaniment:actions": ("referent", "actions and their counts, no person named"),
+    "accompaniment:action_create": ("coordinator", "an empty form"),
+    "accompaniment:action_edit": ("coordinator", "an action's form, no person"),
+    "accompaniment:funding_create": ("coordinator", "a funding form"),
+    "accompaniment:funding_edit": ("coordinator", "a funding form"),
 }
 SITE_KINDS = {
     "accompaniment:course_edit": "course",
@@ -278,6 +379,18 @@ SITE_KINDS = {
     "accompaniment:calendar_feed": "calendar_feed",
     "accompaniment:cover_end": "cover",
     "accompaniment:notice_open": "notice",
+    "beneficiaries:site_population_add": "site",
+    "beneficiaries:site_conditions": "site",
+    "beneficiaries:site_legal": "site",
+    "employment:employer_detail": "employer",
+    "employment:employer_edit": "employer",
+    "employment:offer_edit": "offer",
+    "employment:candidacy_propose": "open_offer",
+    "housing:evacuation_create": "site",
+    "housing:evacuation_edit": "evacuation",
+    "accompaniment:action_edit": "action",
+    "accompaniment:funding_create": "action",
+    "accompaniment:funding_edit": "funding",
 }
 # The signed-in account's own pages (allauth): no person followed appears there.
 ACCOUNT_PAGES = ("account_", "mfa_", "socialaccount_", "usersessions_")

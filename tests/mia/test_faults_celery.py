@@ -22,6 +22,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from accompaniment.models import Appointment, ProcedureStatus
+from housing.models import SocialHousingApplication
 from mia.celery import app as celery_app
 from mia.models import AuditEntry, SecurityEvent, SecurityEventKind
 from partners import services as partners_services
@@ -190,6 +191,14 @@ def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
             valid_from=until - datetime.timedelta(days=300),
             valid_until=until,
         )
+    # A social-housing application filed eleven months ago lapses within the month: a reminder.
+    SocialHousingApplication.objects.create(
+        organisation=person.organisation,
+        household=person.household,
+        applicant=person,
+        number="0932026000001",
+        filed_on=today - datetime.timedelta(days=340),
+    )
     long_ago = timezone.now() - datetime.timedelta(days=settings.MIA_AUDIT_RETENTION_DAYS + 1)
     AuditEntry.objects.create(at=long_ago, action="view", app_label="mia", model="user")
     SecurityEvent.objects.create(kind=SecurityEventKind.SIGNED_IN, at=long_ago)
@@ -206,6 +215,7 @@ def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
         "accompaniment.tasks.appointments_tomorrow": {"notices": 1},
         "beneficiaries.tasks.duplicate_scans_nightly": {"scans": 1},
         "accompaniment.tasks.procedure_renewals": {"expired": 1, "reminders": 1},
+        "housing.tasks.application_renewals": {"reminders": 1},
         "mia.tasks.audit_purge": {"deleted": 1},
         "mia.tasks.security_events_purge": {"deleted": 1},
         "mia.tasks.sessions_purge": {"sessions": 1, "user_sessions": 0},
@@ -216,6 +226,7 @@ def test_every_nightly_task_run_twice_has_one_effect(person, partner, referent):
         "accompaniment.tasks.appointments_tomorrow": {"notices": 0},
         "beneficiaries.tasks.duplicate_scans_nightly": {"scans": 0},
         "accompaniment.tasks.procedure_renewals": {"expired": 0, "reminders": 0},
+        "housing.tasks.application_renewals": {"reminders": 0},
         "mia.tasks.audit_purge": {"deleted": 0},
         "mia.tasks.security_events_purge": {"deleted": 0},
         "mia.tasks.sessions_purge": {"sessions": 0, "user_sessions": 0},
