@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accompaniment import services
-from accompaniment.models import Goal, Place, Step
+from accompaniment import services, services_actions
+from accompaniment.models import Action, Goal, Place, Step
 from beneficiaries.forms import DATE_INPUT
 from beneficiaries.models import Pathway, Person
 from mia.concurrency import VersionedForm
@@ -84,6 +84,16 @@ def default_next_step(goals: list[Goal], pathways: list[str]) -> str:
     return str(matching[0].pk) if len(matching) == 1 else TASK
 
 
+def offer_actions(form: forms.Form, person: Person, *, kept: int | None = None) -> None:
+    """The `action` field offers the local actions under way that concern the person (and the
+    one already chosen); with none, the form has no such field."""
+    actions = services_actions.tie_choices(person, kept=kept)
+    if kept is None and not actions.exists():
+        del form.fields["action"]
+    else:
+        form.fields["action"].queryset = actions
+
+
 NEXT_STEP_FIELDS = ["next_step", "next_step_goal", "next_step_due", "next_step_past_ok"]
 
 
@@ -112,6 +122,14 @@ class FollowUpForm(forms.Form):
         choices=Pathway.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "chip-input"}),
+    )
+    action = forms.ModelChoiceField(
+        label=_("Action locale"),
+        queryset=Action.objects.none(),
+        required=False,
+        empty_label=_("Aucune"),
+        help_text=_("Facultatif : l'action de l'association dont cet entretien faisait partie."),
+        error_messages={"invalid_choice": _("Choisissez une action de la liste.")},
     )
     note = forms.CharField(
         # With a context: Django's own catalogue translates a bare "Note" as "Remarque".
@@ -149,9 +167,17 @@ class FollowUpForm(forms.Form):
         widget=forms.HiddenInput(attrs={"data-draft-keep": ""}),
     )
 
-    def __init__(self, *args, person: Person, present: list[int] = (), **kwargs):
+    def __init__(
+        self,
+        *args,
+        person: Person,
+        present: list[int] = (),
+        kept_action: int | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.person = person
+        offer_actions(self, person, kept=kept_action)
         # Members who left the programme are not offered, but the person always is, and so
         # is whoever was recorded present when a follow-up is corrected.
         members = Person.objects.filter(Q(pk=person.pk) | Q(pk__in=present))
@@ -266,7 +292,9 @@ class FollowUpEditForm(FollowUpForm):
                 "participants": present,
                 "pathways": follow_up.pathways,
                 "note": follow_up.note,
+                "action": follow_up.action_id,
             },
+            kept_action=follow_up.action_id,
             **kwargs,
         )
         # A correction changes one row, however often it is posted.

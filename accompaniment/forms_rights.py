@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accompaniment import services_rights
+from accompaniment.forms import offer_actions
 from accompaniment.models import (
+    Action,
     Obstacle,
     ObstacleFollowUp,
     ObstacleKind,
@@ -98,6 +100,14 @@ class ProcedureForm(VersionedForm, forms.Form):
         required=False,
         help_text=_("S'il n'est pas dans la liste, par exemple « CCAS de Bondy »."),
     )
+    action = forms.ModelChoiceField(
+        label=_("Action locale"),
+        queryset=Action.objects.none(),
+        required=False,
+        empty_label=_("Aucune"),
+        help_text=_("Facultatif : l'action de l'association dont cette démarche fait partie."),
+        error_messages={"invalid_choice": _("Choisissez une action de la liste.")},
+    )
     next_step = forms.CharField(
         label=_("Prochaine étape"),
         max_length=200,
@@ -127,11 +137,13 @@ class ProcedureForm(VersionedForm, forms.Form):
                     "valid_until": procedure.valid_until,
                     "handler": procedure.handler_id,
                     "handler_name": procedure.handler_name,
+                    "action": procedure.action_id,
                 },
             )
         super().__init__(*args, **kwargs)
         self.person = person
         self.procedure = procedure
+        offer_actions(self, person, kept=procedure.action_id if procedure else None)
         if procedure is not None:
             # A procedure keeps its type: another right is another procedure.
             del self.fields["type"]
@@ -208,6 +220,8 @@ class ProcedureForm(VersionedForm, forms.Form):
             "valid_until": data["valid_until"],
             "handler": data["handler"],
             "handler_name": data["handler_name"],
+            # No field (no action concerns the person): the procedure keeps what it has.
+            **({"action": data["action"]} if "action" in self.fields else {}),
         }
 
 

@@ -12,11 +12,14 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accompaniment.models import FollowUp, Goal, GoalStatus, PlanChange, Step, Task
+from accompaniment import services_actions
+from accompaniment.models import Action, FollowUp, Goal, GoalStatus, PlanChange, Step, Task
 from beneficiaries.models import Pathway, Person
 from mia.concurrency import save_versioned
 
 CLOSED_STATUSES = {GoalStatus.ACHIEVED, GoalStatus.ABANDONED}
+# An argument left out: what is stored stays.
+UNCHANGED = object()
 
 
 # --- Follow-ups --------------------------------------------------------------------------------
@@ -97,13 +100,15 @@ def follow_up_create(
     next_step_due: datetime.date | None = None,
     next_step_goal: Goal | None = None,
     token: uuid.UUID | None = None,
+    action: Action | None = None,
 ) -> FollowUp:
     """Record an entretien with `person` (and the household members present), bring their
     last contact date forward, and turn the next step, if any, into a step of
     `next_step_goal` (an open goal of the person's projet) or else into a task of the author.
 
     `token` is the one-time token of the form: the same form posted again, even at the same
-    instant, writes nothing and returns the follow-up it already created."""
+    instant, writes nothing and returns the follow-up it already created. `action`: the local
+    action it was part of, one that concerns the person (services_actions.check_tie)."""
     if token is not None and (saved := _saved_with(token, person=person, by=by)):
         return saved
     _check_date(date)
@@ -112,6 +117,7 @@ def follow_up_create(
         raise ValidationError(_("Indiquez pour quand est la prochaine étape."))
     if next_step_goal is not None:
         _check_open_goal(next_step_goal, person=person)
+    services_actions.check_tie(action, person)
     follow_up = FollowUp(
         organisation_id=person.organisation_id,
         person=person,
@@ -121,6 +127,7 @@ def follow_up_create(
         pathways=list(pathways),
         note=note,
         token=token,
+        action=action,
     )
     _check_codes(follow_up)
     try:
@@ -164,10 +171,15 @@ def follow_up_update(
     pathways: list[str],
     note: str,
     participants: Iterable[Person],
+    action: Action | object | None = UNCHANGED,
 ) -> FollowUp:
     """Correct a follow-up; the last contact date of everyone it concerned, before or after,
-    is recomputed when its date or its participants change."""
+    is recomputed when its date or its participants change. `action` left out: the local
+    action it is tied to stays."""
     _check_date(date)
+    if action is not UNCHANGED:
+        services_actions.check_tie(action, follow_up.person, kept=follow_up.action_id)
+        follow_up.action = action
     before = set(follow_up.participants.values_list("pk", flat=True))
     present = _participants(follow_up.person, participants, already=before)
     after = {p.pk for p in present}
@@ -179,7 +191,7 @@ def follow_up_update(
         note,
     )
     _check_codes(follow_up)
-    follow_up.save(update_fields=["date", "place", "pathways", "note", "updated_at"])
+    follow_up.save(update_fields=["date", "place", "pathways", "note", "action", "updated_at"])
     if before != after:
         follow_up.participants.set(present)
     if moved or before != after:

@@ -100,6 +100,26 @@ def current_for(person: Person, *, on: datetime.date | None = None) -> QuerySet[
     )
 
 
+def check_tie(action: Action | None, person: Person, *, kept: int | None = None) -> None:
+    """A follow-up or a procedure of `person` may be tied to an action of the person's
+    organisation that concerns them; `kept` is the action it is tied to already (a correction
+    keeps it even after the action ended or the person left it). Raises ValidationError on the
+    `action` field."""
+    if action is None or action.pk == kept:
+        return
+    concerned_ids = concerned(action.pk).filter(pk=person.pk)
+    if action.organisation_id != person.organisation_id or not concerned_ids.exists():
+        raise ValidationError({"action": _("Cette action locale ne concerne pas cette personne.")})
+
+
+def tie_choices(person: Person, *, kept: int | None = None) -> QuerySet[Action]:
+    """What a follow-up or procedure form offers: the actions under way that concern the
+    person, and the one it is tied to already."""
+    current = current_for(person).values("pk")
+    chosen = Q(pk__in=current) | Q(pk=kept) if kept else Q(pk__in=current)
+    return Action.objects.filter(chosen).order_by("name", "pk")
+
+
 def with_counts(actions: QuerySet[Action]) -> QuerySet[Action]:
     """Each action with the number of people and households named on it and of the people it
     concerns in all (named or through a household): correlated subqueries, one query."""

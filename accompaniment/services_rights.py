@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accompaniment import services_actions
 from accompaniment.models import (
     OPEN_STATUSES,
     Obstacle,
@@ -39,6 +40,7 @@ PROCEDURE_FIELDS = (
     "valid_until",
     "handler",
     "handler_name",
+    "action",
 )
 OBSTACLE_FIELDS = ("kind", "body", "occurred_on", "follow_up", "follow_up_on", "details")
 
@@ -220,6 +222,7 @@ def procedure_create(
     procedure.handler_name = (procedure.handler_name or "").strip()
     _complete(procedure, today=today)
     _check(procedure, today=today)
+    services_actions.check_tie(fields.get("action"), person)
     procedure.save()
     ProcedureChange.objects.create(
         procedure=procedure,
@@ -261,6 +264,8 @@ def procedure_update(
     procedure.handler_name = (procedure.handler_name or "").strip()
     _complete(procedure, today=today)
     _check(procedure, today=today)
+    if "action" in fields:
+        services_actions.check_tie(fields["action"], procedure.person, kept=stored.action_id)
     update_fields = [*PROCEDURE_FIELDS, "updated_at"]
     # A corrected end date: the reminder not acted on yet is made again for the new one.
     moved = stored.renewal_task_id and procedure.valid_until != stored.valid_until

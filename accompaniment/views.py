@@ -53,6 +53,7 @@ def followup_create(request: HttpRequest, pk: int) -> HttpResponse:
                 next_step_due=data["next_step_due"],
                 next_step_goal=goal,
                 token=data["token"],
+                action=data.get("action"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -108,6 +109,7 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 pathways=data["pathways"],
                 note=data["note"],
                 participants=data["participants"],
+                action=data["action"] if "action" in form.fields else services.UNCHANGED,
             )
         except ValidationError as error:
             form.add_error(None, error)

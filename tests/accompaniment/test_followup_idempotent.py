@@ -291,6 +291,7 @@ def test_a_draft_sent_again_after_a_lost_answer_is_recognised(live_server, phone
 
     expect(phone.get_by_text("L'entretien est enregistré")).to_be_visible()
     assert FollowUp.objects.count() == 1
+    phone.wait_for_load_state("load")  # the page's scripts have run
     assert phone.evaluate(DRAFTS) == [], "the saved draft is forgotten"
 
 

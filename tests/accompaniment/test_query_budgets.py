@@ -64,9 +64,10 @@ def test_follow_up_form(login_as, caseload, django_assert_num_queries):
     FollowUpFactory(person=person)
     client = login_as("referent")
     url = reverse("accompaniment:followup_create", args=[person.pk])
-    # + person, household members offered, open goals offered for the next step.
+    # + person, household members offered, open goals offered for the next step, whether a
+    #   local action under way concerns the person (none here: no field).
     # + audit entry (mia.audit.record_read).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert len(response.context["form"].fields["participants"].queryset) == len(caseload)
 
@@ -84,13 +85,14 @@ def test_follow_up_saved_with_every_member_present(login_as, caseload, django_as
         "next_step_due": TODAY.isoformat(),
         "token": str(uuid.uuid4()),
     }
-    # + person, open goals offered, members posted (validation); then in one transaction
+    # + person, open goals offered, local actions offered, members posted (validation); then
+    #   in one transaction
     #   (savepoint and release):
     #   a follow-up of this form's token (a resend finds it), the follow-up (in a savepoint and
     #   release of its own: two copies at once), participants already linked, participants
     #   linked, last contact of all (one UPDATE), task; the success message.
     # + audit entries of the follow-up, of its participants and of the task (mia.audit); with
     #   the participants audited, Django reads once more which are already linked.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.post(reverse("accompaniment:followup_create", args=[person.pk]), data)
     assert response.status_code == 302
