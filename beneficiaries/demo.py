@@ -577,6 +577,11 @@ class _Builder:
         start = min(site.known_since, end)
         dates = sorted({self.day_between(start, end) for _ in range(rng.randint(1, 4))})
         detail = self.detail
+        # A site still open was counted lately (the team goes there each week): its latest
+        # entry within the last five months, drawn from the detail stream.
+        if site.closed_on is None and (end - dates[-1]).days > 150:
+            latest = end - datetime.timedelta(detail.randint(7, 150))
+            dates = sorted({*dates[:-1], max(latest, start)})
         # A second entry, from the detail stream, where the main one drew a single date:
         # before it when there is room, else after it.
         extra = None

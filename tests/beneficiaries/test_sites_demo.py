@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.test import override_settings
 
 from beneficiaries.demo import DEPARTEMENT_BOXES
@@ -55,3 +55,13 @@ def test_conditions_legal_procedures_and_closures(seeded):
     for site in sites.select_related("commune"):
         (south, north), (west, east) = DEPARTEMENT_BOXES[site.commune.departement]
         assert south <= site.latitude <= north and west <= site.longitude <= east, site.pk
+
+
+def test_an_open_site_was_counted_within_five_months(seeded):
+    latest = dict(
+        SitePopulation.objects.values("site")
+        .annotate(last=Max("observed_on"))
+        .values_list("site", "last")
+    )
+    for site in Site.objects.filter(closed_on__isnull=True):
+        assert (TODAY - latest[site.pk]).days <= 150, site.pk
