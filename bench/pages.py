@@ -29,7 +29,11 @@ WARM_UPS = 3
 # caseload who attended the most follow-ups, {household} the household with the most follow-ups,
 # {household_children} the household of the worker's association with the most minors, {session}
 # the latest class of the association's course of 30 enrolled learners (accompaniment's demo has
-# exactly one, at both scales).
+# exactly one, at both scales); {open_offer} the association's open offer with the most
+# candidacies, {offer} its offer with the most, open or not, {job_seeker} the caseload's person
+# with the most candidacies, {evacuation} the announced eviction with the most households,
+# {sheltered} the household with the most placements, {big_site} the site with the most
+# households living there, {action} the action naming the most people.
 PAGES = [
     ("/ caseload, my week", "travailleur@demo.mia", "/"),
     ("/coordination/ board by worker", "coordination@demo.mia", "/coordination/"),
@@ -69,6 +73,25 @@ PAGES = [
         "/francais/seances/{session}/",
     ),
     ("/menages/<id>/ with children", "travailleur@demo.mia", "/menages/{household_children}/"),
+    ("/emploi/offres/", "travailleur@demo.mia", "/emploi/offres/"),
+    (
+        "/emploi/offres/<id>/suggestions/",
+        "travailleur@demo.mia",
+        "/emploi/offres/{open_offer}/suggestions/",
+    ),
+    ("/emploi/offres/<id>/ most candidates", "travailleur@demo.mia", "/emploi/offres/{offer}/"),
+    ("/personnes/<id>/emploi/", "travailleur@demo.mia", "/personnes/{job_seeker}/emploi/"),
+    ("/evacuations/", "coordination@demo.mia", "/evacuations/"),
+    ("/evacuations/<id>/ board", "coordination@demo.mia", "/evacuations/{evacuation}/"),
+    (
+        "/menages/<id>/hebergement/ trajectory",
+        "travailleur@demo.mia",
+        "/menages/{sheltered}/hebergement/",
+    ),
+    ("/sites/<id>/ biggest", "coordination@demo.mia", "/sites/{big_site}/"),
+    ("/sites/carte/", "coordination@demo.mia", "/sites/carte/"),
+    ("/actions/", "coordination@demo.mia", "/actions/"),
+    ("/actions/<id>/ most people", "coordination@demo.mia", "/actions/{action}/"),
     # The admin has no name search since issue 8 (names in URLs): its person list is the baseline.
     ("admin person list", "admin@demo.mia", "/admin/beneficiaries/person/"),
 ]
@@ -273,12 +296,72 @@ def placeholders() -> dict[str, int]:
         .values_list("pk", flat=True)
         .first()
     )
+    pathways_two = _pathways_two_placeholders(caseload)
     return {
+        **pathways_two,
         "person": person or 0,
         "busy_person": busy or 0,
         "household": household or 0,
         "household_children": household_children or 0,
         "session": session or 0,
+    }
+
+
+def _pathways_two_placeholders(caseload) -> dict[str, int]:
+    """The employment, housing, sites and actions pages' busiest rows, in the worker's
+    association."""
+    from django.db.models import Count
+
+    from accompaniment.models import Action
+    from beneficiaries.models import Household, Site
+    from employment.models import Candidacy, JobOffer, OfferStatus
+    from housing.models import Evacuation, Placement
+    from mia.models import User
+
+    organisation = User.objects.get(email="travailleur@demo.mia").organisation_id
+
+    def busiest(queryset, count: str) -> int:
+        row = (
+            queryset.filter(organisation_id=organisation)
+            .annotate(count=Count(count))
+            .order_by("-count", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return row or 0
+
+    job_seeker = (
+        Candidacy.objects.filter(person__in=caseload)
+        .values("person_id")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "person_id")
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    sheltered = (
+        Placement.objects.filter(organisation_id=organisation)
+        .values("household_id")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "household_id")
+        .values_list("household_id", flat=True)
+        .first()
+    )
+    big_site = (
+        Household.objects.filter(organisation_id=organisation, site__isnull=False)
+        .values("site_id")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "site_id")
+        .values_list("site_id", flat=True)
+        .first()
+    )
+    return {
+        "open_offer": busiest(JobOffer.objects.filter(status=OfferStatus.OPEN), "candidacies"),
+        "offer": busiest(JobOffer.objects.all(), "candidacies"),
+        "job_seeker": job_seeker or 0,
+        "evacuation": busiest(Evacuation.objects.all(), "rows"),
+        "sheltered": sheltered or 0,
+        "big_site": big_site or Site.objects.filter(organisation_id=organisation).first().pk,
+        "action": busiest(Action.objects.all(), "people"),
     }
 
 
