@@ -10,11 +10,14 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -53,11 +56,32 @@ from mia.permissions import access
 
 # The section of a consent that shares a person's housing with a partner (partners.Section).
 SECTION = "housing"
+EVACUATIONS_PAGE = 25
 
 
 # The lists a board row's forms offer (written in the row's template, not as Django forms: a
 # board of 80 households would otherwise build 80 forms).
-CHOICES = {"offer_types": PlacementType.choices, "refusal_reasons": RefusalReason.choices}
+
+
+def _board_parts(evacuation: Evacuation) -> dict:
+    """What every row of the board shares, made once for all (a board of 100 households made
+    them for each): its forms' URLs and the options of its selects (hotel via the 115 chosen
+    by default)."""
+    return {
+        "wish_url": reverse("housing:wish_set", args=[evacuation.pk]),
+        "offer_url": reverse("housing:offer_create", args=[evacuation.pk]),
+        "offer_type_options": format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if value == PlacementType.HOTEL_115 else "", label)
+                for value, label in PlacementType.choices
+            ),
+        ),
+        "refusal_options": format_html_join(
+            "", '<option value="{}">{}</option>', RefusalReason.choices
+        ),
+    }
 
 
 def _board_url(evacuation_id: int, household_id: int | None = None) -> str:
@@ -76,21 +100,31 @@ def _trajectory_url(household_id: int, anchor: str = "") -> str:
 @access(permissions.reads_housing)
 @require_safe
 def evacuation_list(request: HttpRequest) -> HttpResponse:
-    """The organisation's evacuations, the latest first, each with its headline."""
-    evacuations = list(
+    """The organisation's evacuations: those still to come first (the nearest first), then
+    those carried out, the latest first; 25 a page, each with its count of offers."""
+    evacuations = (
         Evacuation.objects.visible_to(request.user)
         .select_related("site__commune")
+        .only(
+            *("basis", "decided_on", "expected_on", "carried_out_on"),
+            *("site__name", "site__commune__name", "site__commune__departement"),
+        )
         .annotate(offer_count=Count("offers"))
-        .order_by("carried_out_on", "-decided_on", "-pk")[:200]
+        .order_by(
+            F("carried_out_on").desc(nulls_first=True),
+            F("expected_on").asc(nulls_last=True),
+            "-decided_on",
+            "-pk",
+        )
     )
+    page = Paginator(evacuations, EVACUATIONS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "housing/evacuation_list.html",
         {
-            "evacuations": evacuations,
-            "sites": Site.objects.visible_to(request.user).filter(status="open")
-            if permissions.manages_evacuations(request.user)
-            else [],
+            "page": page,
+            "evacuations": page.object_list,
+            "can_announce": permissions.manages_evacuations(request.user),
         },
     )
 
@@ -220,7 +254,7 @@ def evacuation_board(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record": permissions.records_housing(request.user),
             "can_manage": permissions.manages_evacuations(request.user),
             "today": timezone.localdate(),
-            **CHOICES,
+            **_board_parts(evacuation),
         },
     )
 
@@ -259,7 +293,7 @@ def _row_response(
                 "can_record": True,
                 "today": timezone.localdate(),
                 "error": error,
-                **CHOICES,
+                **_board_parts(evacuation),
             },
         )
     if error:

@@ -369,3 +369,28 @@ def test_an_unknown_household_on_the_board_is_a_404(login_as, evacuation, associ
     assert client.post(url, {"menage": elsewhere.pk, "wish": "yes"}).status_code == 404
     assert client.post(url, {"menage": "²", "wish": "yes"}).status_code == 404
     assert not EvacuationHousehold.objects.exists()
+
+
+def test_the_list_puts_evacuations_to_come_first_25_a_page(login_as, site):
+    done_late = EvacuationFactory(site=site, decided_on=D(2025, 1, 1), carried_out_on=D(2025, 6, 1))
+    done_early = EvacuationFactory(
+        site=site, decided_on=D(2024, 1, 1), carried_out_on=D(2024, 6, 1)
+    )
+    soon = EvacuationFactory(site=site, decided_on=D(2026, 3, 1), expected_on=D(2026, 4, 1))
+    later = EvacuationFactory(site=site, decided_on=D(2026, 2, 1), expected_on=D(2026, 9, 1))
+    undated = EvacuationFactory(site=site, decided_on=D(2026, 5, 1))
+    client = login_as("coordinator")
+    url = reverse("housing:evacuation_list")
+
+    shown = list(client.get(url).context["evacuations"])
+    assert shown == [soon, later, undated, done_late, done_early]
+
+    EvacuationFactory.create_batch(25, site=site, decided_on=D(2023, 1, 1))
+    first = client.get(url)
+    assert len(first.context["evacuations"]) == 25
+    assert first.context["evacuations"][0] == soon
+    assert "Page 1 sur 2" in first.content.decode()
+    assert len(client.get(url, {"page": 2}).context["evacuations"]) == 5
+    # Announcing starts from a site's page: the list links to the sites, not to each of them.
+    assert reverse("housing:evacuation_create", args=[site.pk]) not in first.content.decode()
+    assert reverse("beneficiaries:site_list") in first.content.decode()
