@@ -46,7 +46,10 @@ def test_site_map(login_as, sized, django_assert_num_queries):
     # query: correlated subqueries).
     with django_assert_num_queries(3):
         response = client.get(reverse("beneficiaries:site_map"))
-    assert len(response.context["markers"]) == len(sized)
+    pages = {reverse("beneficiaries:site_detail", args=[site.pk]) for site in sized}
+    assert {marker["url"] for marker in response.context["markers"]} == pages
+    html = response.content.decode()
+    assert all(f'href="{page}"' in html for page in pages)
 
 
 @pytest.mark.parametrize("sized", SIZES, indirect=True)
