@@ -290,15 +290,17 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def offer_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     """The people one could propose, best first, each with the reasons of its rank (see
-    employment.suggestions). Queries: the offer, the people who may be proposed, their
-    assessments, mobility procedures and goals, the page's people, the audit entry."""
+    employment.suggestions). Queries: the offer, the count of the people who may be
+    proposed, the page's ranks, its people with what their rank read, the audit entry."""
     offer = _offer(request, pk)
     user = request.user
     today = timezone.localdate()
-    people = Person.objects.visible_to(user).for_rows()
-    ranked = suggestions.candidates(offer, people, today=today)
-    page = Paginator(ranked, suggestions.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = suggestions.page_people(people, list(page.object_list))
+    people = Person.objects.visible_to(user)
+    # The rank over bare rows (the page's lines join four tables: for its 30 rows only).
+    order = suggestions.ranked(offer, people, today=today).values_list("pk", flat=True)
+    page = Paginator(order, suggestions.PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = people.for_rows().filter(pk__in=list(page.object_list))
+    rows = list(suggestions.ranked(offer, shown, today=today))
     shows_goal = permissions.reads_notes(user)
     lines = [
         {"person": person, "reasons": suggestions.reasons(offer, person, shows_goal=shows_goal)}

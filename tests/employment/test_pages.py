@@ -97,6 +97,24 @@ def test_suggested_people_are_ranked_with_their_reasons(
     assert not {"Bebe", "Cora", "Dana", "Elena"} & set(page.split())
 
 
+def test_the_rank_reads_the_latest_assessment_only(login_as, offer, referent, household):
+    # The offer asks for A2. Earlier at A2, lately at A1 (a new, stricter test): below.
+    lately_lower = new_person(referent, household, first_name="Ana", last_name="Pop")
+    AssessmentFactory(person=lately_lower, level="a2", assessed_on=TODAY - 100 * DAY)
+    AssessmentFactory(person=lately_lower, level="a1", assessed_on=TODAY - 10 * DAY)
+    # Two the same day: the one recorded last counts (A2: meets).
+    same_day = new_person(referent, household, first_name="Bianca", last_name="Stan")
+    AssessmentFactory(person=same_day, level="a1", assessed_on=TODAY - 5 * DAY)
+    AssessmentFactory(person=same_day, level="a2", assessed_on=TODAY - 5 * DAY)
+
+    response = login_as("referent").get(reverse("employment:offer_suggestions", args=[offer.pk]))
+
+    ranks = {line["person"].first_name: line["person"].score for line in response.context["lines"]}
+    # Both without a licence, which the offer asks for (-3).
+    assert ranks == {"Bianca": 3 - 3, "Ana": -3 - 3}
+    assert [line["person"].first_name for line in response.context["lines"]] == ["Bianca", "Ana"]
+
+
 def test_a_manager_reads_that_there_is_a_goal_not_its_words(login_as, offer, person):
     GoalFactory(person=person, pathway=Pathway.EMPLOYMENT, title="Trouver un CDDI")
 
@@ -244,9 +262,9 @@ def test_suggested_people(login_as, offer, referent, household, size, django_ass
         AssessmentFactory(person=someone, level="a2" if index % 2 else "a1")
         GoalFactory(person=someone, pathway=Pathway.EMPLOYMENT)
     client = login_as("referent")
-    # + the offer, the people who may be proposed, their assessments, mobility procedures and
-    #   employment goals, the page's people, the audit entry.
-    with django_assert_num_queries(9):
+    # + the offer, the count of the people who may be proposed, the page's ranks, its people
+    #   with what their rank read, the audit entry.
+    with django_assert_num_queries(7):
         response = client.get(reverse("employment:offer_suggestions", args=[offer.pk]))
     # The `person` fixture is not built here: only the household's new people.
     assert len(response.context["lines"]) == size
