@@ -214,4 +214,14 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = services.sites_of(user).only("pk", "name")
+        # The sites some action of the organisation is held on: filtering by another finds
+        # nothing, and a select of every site (600 at national scale) took most of the page.
+        self.fields["site"].queryset = (
+            services.sites_of(user)
+            .filter(
+                pk__in=Action.sites.through.objects.filter(
+                    action__in=services.actions_of(user)
+                ).values("site_id")
+            )
+            .only("pk", "name")
+        )

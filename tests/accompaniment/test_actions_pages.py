@@ -42,6 +42,9 @@ def test_the_list_shows_current_actions_first_and_filters(login_as, association,
     assert [a.name for a in by_site.context["current"]] == [action.name]
     by_departement = client.get(reverse("accompaniment:actions"), {"departement": "94"})
     assert [a.name for a in by_departement.context["current"]] == [elsewhere.name]
+    # The filter offers the sites an action is held on, not every site.
+    SiteFactory(organisation=association, name="Sans action")
+    assert list(page.context["filters"].fields["site"].queryset) == [site]
 
 
 def test_the_action_page_shows_people_tied_rows_and_finances(
