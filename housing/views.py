@@ -56,6 +56,8 @@ from mia.permissions import access
 
 # The section of a consent that shares a person's housing with a partner (partners.Section).
 SECTION = "housing"
+# The board's filter (?voir=attente): the households still waiting for an offer.
+WAITING = "attente"
 EVACUATIONS_PAGE = 25
 
 
@@ -237,6 +239,11 @@ def evacuation_board(request: HttpRequest, pk: int) -> HttpResponse:
         Evacuation.objects.visible_to(request.user).select_related("site__commune"), pk=pk
     )
     rows = board_rows(evacuation)
+    # On the day, a coordinator works through those still waiting: no offer yet, or the last
+    # one refused, and not declining shelter.
+    waiting_only = request.GET.get("voir") == WAITING
+    if waiting_only:
+        rows = [row for row in rows if row["needs_offer"] and row["wish"] != Wish.NO]
     audit.record_list(
         request,
         evacuation,
@@ -251,6 +258,8 @@ def evacuation_board(request: HttpRequest, pk: int) -> HttpResponse:
             "site": evacuation.site,
             "rows": rows,
             "headline": headline(evacuation),
+            "waiting_only": waiting_only,
+            "waiting": WAITING,
             "can_record": permissions.records_housing(request.user),
             "can_manage": permissions.manages_evacuations(request.user),
             "today": timezone.localdate(),

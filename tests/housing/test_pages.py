@@ -394,3 +394,26 @@ def test_the_list_puts_evacuations_to_come_first_25_a_page(login_as, site):
     # Announcing starts from a site's page: the list links to the sites, not to each of them.
     assert reverse("housing:evacuation_create", args=[site.pk]) not in first.content.decode()
     assert reverse("beneficiaries:site_list") in first.content.decode()
+
+
+def test_the_board_shows_the_households_still_waiting(
+    login_as, evacuation, household, site, referent
+):
+    declines = new_household(referent, site, "Radu")
+    offered = new_household(referent, site, "Stan")
+    refused = new_household(referent, site, "Lupu")
+    BoardRowFactory(evacuation=evacuation, household=household)  # wishes shelter, no offer yet
+    BoardRowFactory(evacuation=evacuation, household=declines, wish="no")
+    BoardRowFactory(evacuation=evacuation, household=offered)
+    BoardRowFactory(evacuation=evacuation, household=refused)
+    OfferFactory(evacuation=evacuation, household=offered)
+    OfferFactory(evacuation=evacuation, household=refused, answer="refused",
+                 refusal_reason="too_far", answered_on=D(2026, 3, 5))  # fmt: skip
+    client = login_as("coordinator")
+
+    waiting = client.get(_board(evacuation), {"voir": "attente"})
+
+    assert [row["household"] for row in waiting.context["rows"]] == [household, refused]
+    assert 'aria-current="true">En attente' in " ".join(waiting.content.decode().split())
+    everyone = client.get(_board(evacuation)).context["rows"]
+    assert len(everyone) == 4
