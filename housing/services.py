@@ -8,7 +8,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,6 +139,14 @@ def _close_site(evacuation: Evacuation) -> None:
     site.status = CLOSED_STATUS[evacuation.basis]
     site.closed_on = evacuation.carried_out_on
     site.save(update_fields=["status", "closed_on", "updated_at"])
+    # The households still living there left it that day: their stay ends (the board and the
+    # site's resorption still read it), where they live next is recorded as it becomes known
+    # (a placement, another site). Both updates are audited, one entry per row.
+    on = evacuation.carried_out_on
+    HouseholdStay.objects.filter(site=site, ended_on__isnull=True).update(
+        ended_on=Greatest(Value(on), F("started_on"))
+    )
+    Household.objects.filter(site=site).update(site=None, updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from housing.models import (
     SocialHousingApplication,
     Wish,
 )
+from mia.models import AuditEntry
 from tests.housing.factories import ApplicationFactory, PlacementFactory
 from tests.housing.world import new_household
 
@@ -60,6 +61,27 @@ def test_carried_out_with_closing_the_site_closes_it_on_that_day(evacuation, sit
 
     site.refresh_from_db()
     assert (site.status, site.closed_on) == (SiteStatus.EVACUATED_COURT, D(2026, 4, 2))
+
+
+def test_the_households_leave_an_evacuated_site_and_stay_on_its_board(
+    evacuation, site, coordinator
+):
+    household = new_household(coordinator, site, "Radu", on=D(2025, 6, 1))
+    services.evacuation_update(
+        evacuation=evacuation,
+        by=coordinator,
+        close_site=True,
+        expected_version=evacuation.version,
+        carried_out_on=D(2026, 4, 2),
+    )
+
+    household.refresh_from_db()
+    assert household.site is None
+    assert list(household.stays.values_list("site", "ended_on")) == [(site.pk, D(2026, 4, 2))]
+    assert list(services.board_households(evacuation)) == [household]
+    assert AuditEntry.objects.filter(
+        model="household", object_id=str(household.pk), action="bulk_update"
+    ).exists()
 
 
 def test_an_order_closes_the_site_as_evacuated_by_order(site, coordinator):
