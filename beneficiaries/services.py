@@ -29,6 +29,7 @@ from beneficiaries.models import (
     ReferentAssignment,
     Site,
     SitePopulation,
+    SiteStatus,
 )
 from mia import permissions
 from mia.concurrency import save_versioned
@@ -147,13 +148,31 @@ def person_reenter(*, person: Person, on: datetime.date, by) -> Enrolment:
 
 
 @transaction.atomic
+def households_leave(site: Site, on: datetime.date) -> None:
+    """A site closed on `on` (evicted, resorbed, burnt down...): the households still living
+    there left it that day. Their stays end (what happened on the site, its board and its
+    resorption, still reads them); where they live next is recorded as it becomes known (a
+    placement, another site). Both updates are audited, one entry per row."""
+    HouseholdStay.objects.filter(site=site, ended_on__isnull=True).update(
+        ended_on=Greatest(Value(on), F("started_on"))
+    )
+    Household.objects.filter(site=site).update(site=None, updated_at=timezone.now())
+
+
+@transaction.atomic
 def site_save(
     *, site: Site, by, population: int | None = None, on: datetime.date | None = None
 ) -> Site:
-    """Create or update a site; a population figure given with it becomes a dated estimate."""
+    """Create or update a site; a population figure given with it becomes a dated estimate.
+    A site closed by this change sees its households leave (households_leave)."""
     if site.pk is None:
         site.organisation_id = by.organisation_id
+        was_open = True
+    else:
+        was_open = Site.objects.filter(pk=site.pk, status=SiteStatus.OPEN).exists()
     site.save()
+    if was_open and site.status != SiteStatus.OPEN and site.closed_on:
+        households_leave(site, site.closed_on)
     if population is not None:
         SitePopulation.objects.update_or_create(
             site=site, observed_on=on or timezone.localdate(), defaults={"people": population}

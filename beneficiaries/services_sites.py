@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beneficiaries import services
 from beneficiaries.models import (
     CONDITION_FIELDS,
     POPULATION_COUNTS,
@@ -116,8 +117,11 @@ def site_close(*, site: Site, by, status: str, closed_on: datetime.date, reason:
         )
     if errors:
         raise ValidationError(errors)
+    was_open = site.status == SiteStatus.OPEN
     site.status, site.closed_on, site.closed_reason = status, closed_on, reason
     site.save(update_fields=["status", "closed_on", "closed_reason", "updated_at"])
+    if was_open:
+        services.households_leave(site, closed_on)
     return site
 
 

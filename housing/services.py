@@ -8,12 +8,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accompaniment.models import Action, Task
+from beneficiaries import services as beneficiaries_services
 from beneficiaries.models import (
     Household,
     HouseholdStay,
@@ -139,14 +139,7 @@ def _close_site(evacuation: Evacuation) -> None:
     site.status = CLOSED_STATUS[evacuation.basis]
     site.closed_on = evacuation.carried_out_on
     site.save(update_fields=["status", "closed_on", "updated_at"])
-    # The households still living there left it that day: their stay ends (the board and the
-    # site's resorption still read it), where they live next is recorded as it becomes known
-    # (a placement, another site). Both updates are audited, one entry per row.
-    on = evacuation.carried_out_on
-    HouseholdStay.objects.filter(site=site, ended_on__isnull=True).update(
-        ended_on=Greatest(Value(on), F("started_on"))
-    )
-    Household.objects.filter(site=site).update(site=None, updated_at=timezone.now())
+    beneficiaries_services.households_leave(site, evacuation.carried_out_on)
 
 
 @transaction.atomic

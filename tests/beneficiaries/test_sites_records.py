@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
+from beneficiaries import services as beneficiaries_services
 from beneficiaries import services_sites
 from beneficiaries.models import (
     SiteLegalProcedure,
@@ -16,6 +18,7 @@ from beneficiaries.models import (
     water_summary,
 )
 from mia.concurrency import ConflictError
+from tests.beneficiaries.factories import SiteFactory
 
 TODAY = timezone.localdate()
 UNKNOWN = {
@@ -258,3 +261,39 @@ def test_two_coordinators_on_the_legal_procedure(site, coordinator):
             site=site, by=coordinator, expected_version=legal.version, police_assistance="granted"
         )
     assert SiteLegalProcedure.objects.get().police_assistance == "requested"
+
+
+def test_the_households_leave_a_site_closed_from_its_form_or_its_service(
+    login_as, site, coordinator, household
+):
+    stay = household.stays.get()
+    data = {
+        "name": site.name,
+        "kind": site.kind,
+        "commune": site.commune_id,
+        "owner_kind": site.owner_kind,
+        "status": "closed",
+        "closed_on": TODAY.isoformat(),
+        "closed_reason": "fire",
+    }
+    response = login_as("coordinator").post(
+        reverse("beneficiaries:site_edit", args=[site.pk]), data
+    )
+
+    assert response.status_code == 302
+    household.refresh_from_db()
+    stay.refresh_from_db()
+    assert (household.site, stay.ended_on) == (None, TODAY)
+
+    # Saved again while closed, nothing moves; a site closed by its service, the same.
+    other = SiteFactory(organisation=site.organisation)
+    beneficiaries_services.household_move(household=household, site=other)
+    services_sites.site_close(
+        site=other, by=coordinator, status="closed", closed_on=TODAY, reason="departure"
+    )
+    household.refresh_from_db()
+    assert household.site is None
+    assert list(household.stays.order_by("pk").values_list("site", "ended_on")) == [
+        (site.pk, TODAY),
+        (other.pk, TODAY),
+    ]
