@@ -9,6 +9,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from beneficiaries.models import (
     SiteStatus,
 )
 from housing.models import (
+    APPLICATION_VALIDITY_DAYS,
     RENEW_BEFORE_DAYS,
     Answer,
     ApplicationStatus,
@@ -503,18 +505,20 @@ def renewals_due(today: datetime.date) -> int:
     (or has passed) gets ONE reminder, a task of the applicant's referent, due the day before
     it lapses (or today when that is past), kept in `renewal_task`: a second run makes none."""
     reminders = 0
+    # Due once the filing or latest renewal (lapses_on's start) is at least this old.
+    since_at_most = today - datetime.timedelta(days=APPLICATION_VALIDITY_DAYS - RENEW_BEFORE_DAYS)
     candidates = (
         SocialHousingApplication.objects.filter(
             status=ApplicationStatus.ACTIVE, renewal_task__isnull=True
         )
+        .alias(since=Coalesce("renewed_on", "filed_on"))
+        .filter(since__lte=since_at_most)
         .select_related("applicant__referent", "created_by")
         .order_by("pk")
     )
     for application in candidates.iterator(chunk_size=500):
-        lapses_on = application.lapses_on
-        if lapses_on - datetime.timedelta(days=RENEW_BEFORE_DAYS) > today:
-            continue
-        reminders += _remind(application, due=max(lapses_on - datetime.timedelta(days=1), today))
+        due = max(application.lapses_on - datetime.timedelta(days=1), today)
+        reminders += _remind(application, due=due)
     return reminders
 
 
