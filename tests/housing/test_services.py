@@ -405,3 +405,20 @@ def test_a_renewal_answers_the_reminder_and_next_year_gets_one(household, person
     assert Task.objects.get().done_on == today
     assert services.renewals_due(today) == 0
     assert services.renewals_due(today + datetime.timedelta(days=340)) == 1
+
+
+def test_the_reminder_comes_30_days_before_the_application_lapses(household, person):
+    today = datetime.date.today()
+    early = ApplicationFactory(household=household, applicant=person, number="93-EARLY",
+                               filed_on=today - datetime.timedelta(days=334))  # fmt: skip
+    due = ApplicationFactory(household=household, applicant=person, number="93-DUE",
+                             filed_on=today - datetime.timedelta(days=335))  # fmt: skip
+    renewed = ApplicationFactory(household=household, applicant=person, number="93-RENEWED",
+                                 filed_on=today - datetime.timedelta(days=700),
+                                 renewed_on=today - datetime.timedelta(days=300))  # fmt: skip
+
+    assert services.renewals_due(today) == 1
+
+    early.refresh_from_db(), due.refresh_from_db(), renewed.refresh_from_db()
+    assert (early.renewal_task, renewed.renewal_task) == (None, None)
+    assert due.renewal_task.due_on == today + datetime.timedelta(days=29)
