@@ -2,6 +2,7 @@
 appointments. Notes (and appointments) appear only to those who read notes
 (mia.permissions.reads_notes)."""
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accompaniment.models import (
@@ -21,6 +22,10 @@ from mia import permissions
 from mia.links import object_url
 
 
+def _with_action(title: str, action_name: str | None, within: str) -> str:
+    return within % {"title": title, "action": action_name} if action_name else title
+
+
 def follow_ups(query: TimelineQuery):
     # A semi-join (IN), not a join + DISTINCT: DISTINCT sorted every wide row of a household's
     # thousands of follow-ups before the LIMIT (35 ms against 8 ms at national scale).
@@ -28,6 +33,7 @@ def follow_ups(query: TimelineQuery):
     rows = (
         FollowUp.objects.filter(pk__in=attended.values("followup_id"))
         .select_related("author")
+        .annotate(action_name=F("action__name"))
         .order_by("-date", "-pk")
     )
     if query.pathway:
@@ -35,13 +41,17 @@ def follow_ups(query: TimelineQuery):
     show_notes = permissions.reads_notes(query.user)
     # Translated once, not once per entry (up to a thousand on a long timeline).
     title = _("Entretien — %(place)s")
+    # The local action it was part of (accompaniment.models.actions), when there is one.
+    within = _("%(title)s · action « %(action)s »")
     places = {value: str(label) for value, label in Place.choices}
     return [
         Entry(
             date=row.date,
             rank=(10, row.pk),
             kind="follow_up",
-            title=title % {"place": places.get(row.place, row.place)},
+            title=_with_action(
+                title % {"place": places.get(row.place, row.place)}, row.action_name, within
+            ),
             detail=row.note if show_notes else "",
             pathways=tuple(row.pathways),
             who=str(row.author or ""),

@@ -154,3 +154,25 @@ def test_a_procedure_changed_without_naming_an_action_keeps_it(association, refe
     )
 
     assert Procedure.objects.get(pk=procedure.pk).action == ended
+
+
+def test_the_timeline_names_the_action_of_a_follow_up(login_as, referent, person, action):
+    for tied in (action, None):
+        services.follow_up_create(
+            person=person,
+            by=referent,
+            date=TODAY - (2 if tied else 1) * DAY,
+            place="office",
+            pathways=[],
+            note="",
+            participants=[person],
+            action=tied,
+        )
+
+    page = login_as("referent").get(reverse("beneficiaries:person_timeline", args=[person.pk]))
+
+    titles = [entry.title for entry in page.context["entries"] if entry.kind == "follow_up"]
+    assert titles == [
+        "Entretien — Au bureau",
+        "Entretien — Au bureau · action « Santé sur le terrain »",
+    ]
