@@ -16,6 +16,7 @@ from accompaniment.models import (
     ProcedureStatus,
     ProcedureType,
 )
+from accompaniment.timeline_sources import with_action, within_action
 from beneficiaries import summary, timeline
 from beneficiaries.models import Pathway
 from beneficiaries.summary import Alert, Block, Row, SummaryQuery
@@ -55,6 +56,7 @@ def procedure_changes(query: TimelineQuery):
             *("procedure__type__name", "procedure__type__category"),
             *(f"procedure__{field}" for field in PERSON_NAME),
         )
+        .annotate(action_name=F("procedure__action__name"))
         .order_by("-on", "-pk")
     )
     if (categories := _categories(query.pathway)) is not None:
@@ -62,6 +64,7 @@ def procedure_changes(query: TimelineQuery):
     statuses = {value: str(label).lower() for value, label in ProcedureStatus.choices}
     opened, changed = _("Démarche ouverte : %(type)s (%(status)s)"), _("%(type)s : %(status)s")
     until = _("valable jusqu'au %(date)s")
+    within = within_action()
     entries = []
     for row in rows[: query.limit]:
         procedure = row.procedure
@@ -74,7 +77,10 @@ def procedure_changes(query: TimelineQuery):
                 date=row.on,
                 rank=(30, row.pk),
                 kind="procedure" if not row.previous else f"procedure_{row.status}",
-                title=(changed if row.previous else opened) % values,
+                # Opened within a local action: said once, on its first entry.
+                title=changed % values
+                if row.previous
+                else with_action(opened % values, row.action_name, within),
                 detail=detail,
                 pathways=_pathways(procedure.type.category),
                 who=str(procedure.person),

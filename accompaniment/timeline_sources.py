@@ -22,8 +22,14 @@ from mia import permissions
 from mia.links import object_url
 
 
-def _with_action(title: str, action_name: str | None, within: str) -> str:
+def with_action(title: str, action_name: str | None, within: str) -> str:
+    """An entry's title naming the local action it was part of (`within`: its wording,
+    translated once by the caller)."""
     return within % {"title": title, "action": action_name} if action_name else title
+
+
+def within_action() -> str:
+    return _("%(title)s · action « %(action)s »")
 
 
 def follow_ups(query: TimelineQuery):
@@ -42,14 +48,14 @@ def follow_ups(query: TimelineQuery):
     # Translated once, not once per entry (up to a thousand on a long timeline).
     title = _("Entretien — %(place)s")
     # The local action it was part of (accompaniment.models.actions), when there is one.
-    within = _("%(title)s · action « %(action)s »")
+    within = within_action()
     places = {value: str(label) for value, label in Place.choices}
     return [
         Entry(
             date=row.date,
             rank=(10, row.pk),
             kind="follow_up",
-            title=_with_action(
+            title=with_action(
                 title % {"place": places.get(row.place, row.place)}, row.action_name, within
             ),
             detail=row.note if show_notes else "",

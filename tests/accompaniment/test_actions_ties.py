@@ -176,3 +176,19 @@ def test_the_timeline_names_the_action_of_a_follow_up(login_as, referent, person
         "Entretien — Au bureau",
         "Entretien — Au bureau · action « Santé sur le terrain »",
     ]
+
+
+def test_the_timeline_names_the_action_a_procedure_was_opened_in(
+    login_as, referent, person, action
+):
+    services_rights.procedure_create(
+        person=person, type=default_type("css"), by=referent, action=action
+    )
+
+    page = login_as("referent").get(reverse("beneficiaries:person_timeline", args=[person.pk]))
+
+    titles = [entry.title for entry in page.context["entries"] if entry.kind == "procedure"]
+    assert titles == [
+        "Démarche ouverte : Complémentaire santé solidaire (CSS) (à commencer)"
+        " · action « Santé sur le terrain »"
+    ]
