@@ -51,6 +51,8 @@ from mia.permissions import access
 
 # The section of a consent that shares a person's employment with a partner.
 SECTION = "employment"
+# The suggestions among my own caseload (?qui=moi), as the rights list says it.
+MINE = "moi"
 PAGE_SIZE = 30
 MOBILITY = (ProcedureCategory.MOBILITY, ProcedureCategory.TRANSPORT)
 
@@ -296,6 +298,10 @@ def offer_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
     people = Person.objects.visible_to(user)
+    # A referent may look among their own caseload first (?qui=moi): the people they know.
+    mine = permissions.keeps_caseload(user) and request.GET.get("qui") == MINE
+    if mine:
+        people = people.filter(referent=user)
     # The rank over bare rows (the page's lines join four tables: for its 30 rows only).
     order = suggestions.ranked(offer, people, today=today).values_list("pk", flat=True)
     page = Paginator(order, suggestions.PAGE_SIZE).get_page(request.GET.get("page"))
@@ -314,6 +320,9 @@ def offer_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
             "offer": offer,
             "page": page,
             "lines": lines,
+            "mine": mine,
+            "mine_value": MINE,
+            "keeps_caseload": permissions.keeps_caseload(user),
             "can_record": permissions.records_employment(user) and offer.status == OfferStatus.OPEN,
         },
     )

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accompaniment.models import GoalStatus, ProcedureStatus
-from beneficiaries.models import Pathway
+from beneficiaries.models import Pathway, Person
 from employment.models import Candidacy, Contract, JobOffer, OfferStatus
 from tests.accompaniment.factories import GoalFactory
 from tests.accompaniment.factories_pathways import AssessmentFactory, ProcedureFactory, default_type
@@ -295,3 +295,21 @@ def test_offers_never_count_another_team_s(login_as, other_association):
 
     assert "Secret" not in page
     assert JobOffer.objects.count() == 1
+
+
+def test_a_referent_looks_among_their_own_caseload(login_as, offer, referent, colleague, household):
+    mine = new_person(referent, household, first_name="Ana", last_name="Pop")
+    theirs = new_person(referent, household, first_name="Bianca", last_name="Stan")
+    Person.objects.filter(pk=theirs.pk).update(referent=colleague)
+    client = login_as("referent")
+    url = reverse("employment:offer_suggestions", args=[offer.pk])
+
+    everyone = client.get(url)
+    assert {line["person"] for line in everyone.context["lines"]} == {mine, theirs}
+    own = client.get(url, {"qui": "moi"})
+    assert [line["person"] for line in own.context["lines"]] == [mine]
+    assert 'aria-current="true">Mon portefeuille' in " ".join(own.content.decode().split())
+    # A manager keeps no caseload: no such choice, everyone.
+    page = login_as("manager").get(url, {"qui": "moi"})
+    assert 'aria-label="Parmi qui"' not in page.content.decode()
+    assert {line["person"] for line in page.context["lines"]} == {mine, theirs}
