@@ -299,7 +299,8 @@ def offer_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     people = Person.objects.visible_to(user)
     # A referent may look among their own caseload first (?qui=moi): the people they know.
-    mine = permissions.keeps_caseload(user) and request.GET.get("qui") == MINE
+    keeps_caseload = permissions.keeps_caseload(user)
+    mine = keeps_caseload and request.GET.get("qui") == MINE
     if mine:
         people = people.filter(referent=user)
     # The rank over bare rows (the page's lines join four tables: for its 30 rows only).
@@ -322,7 +323,7 @@ def offer_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "mine": mine,
             "mine_value": MINE,
-            "keeps_caseload": permissions.keeps_caseload(user),
+            "keeps_caseload": keeps_caseload,
             "can_record": permissions.records_employment(user) and offer.status == OfferStatus.OPEN,
         },
     )
